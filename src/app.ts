@@ -1,0 +1,122 @@
+/**
+ * Builds miffy from a validated config: the proxy server and the management server, not yet
+ * listening (tests build, only main listens). `close()` shuts down in order: stop taking
+ * requests, let in-flight ones and their mirrors finish, flush the sink, all within
+ * `shutdown_timeout`.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { Logger } from 'pino'
+import type { Agent } from 'undici'
+import { Registry } from 'prom-client'
+import type { MiffyConfig } from './config/schema.ts'
+import { ALWAYS_REDACTED } from './proxy/headers.ts'
+import { DivergenceLog } from './management/divergence-log.ts'
+import { createMetrics } from './management/metrics.ts'
+import { buildManagement } from './management/server.ts'
+import { buildProxy } from './proxy/front-end.ts'
+import { candidateAgent, parseUpstream, referenceAgent } from './proxy/upstream.ts'
+import { createSink } from './publish/create-sink.ts'
+import type { Sink } from './publish/sink.ts'
+import { buildExperiments } from './shadow/experiment.ts'
+import { Ledger } from './shadow/ledger.ts'
+import { MemoryBudget } from './shadow/memory-budget.ts'
+import type { ShadowContext } from './shadow/mirror.ts'
+
+export interface App {
+  proxy: FastifyInstance
+  management: FastifyInstance
+  ctx: ShadowContext
+  sink: Sink
+  registry: Registry
+  /** graceful shutdown within `deadlineMs` (default: shutdown_timeout) */
+  close(deadlineMs?: number): Promise<void>
+}
+
+export interface BuildOptions {
+  logger: Logger
+  /** use this sink instead of the one the config asks for */
+  sink?: Sink
+  registry?: Registry
+  metricsText?: () => Promise<string>
+}
+
+export async function buildApp(config: MiffyConfig, options: BuildOptions): Promise<App> {
+  const log = options.logger
+  const registry = options.registry ?? new Registry()
+  const metrics = createMetrics(registry)
+  const routes = buildExperiments(config, metrics)
+  const ledger = new Ledger(metrics)
+  for (const r of config.routes) ledger.declare(r.path)
+  const maxCandidateTimeout = Math.max(config.candidate_timeout, ...config.routes.map((r) => r.candidate_timeout ?? 0))
+  const sink = options.sink ?? (await createSink(config, log, registry))
+  const ctx: ShadowContext = {
+    referenceDispatcher: referenceAgent(config.reference_timeout),
+    candidateDispatcher: candidateAgent(maxCandidateTimeout),
+    budget: new MemoryBudget(config.memory_budget),
+    ledger,
+    metrics,
+    sink,
+    divergences: new DivergenceLog(config.divergence_log),
+    redact: new Set([...ALWAYS_REDACTED, ...config.redact_headers]),
+    log,
+    pending: new Set(),
+  }
+
+  const accessLog = log.child({ component: 'access' })
+  const proxy = buildProxy({
+    ctx,
+    routes,
+    reference: parseUpstream(config.reference),
+    onDone(request, status, durationMs, completed) {
+      metrics.requests.labels(request.miffyRoute, String(status)).inc()
+      if (!accessLog.isLevelEnabled('info')) return
+      accessLog.info(
+        {
+          method: request.raw.method,
+          url: request.raw.url,
+          route: request.miffyRoute || undefined,
+          role: request.miffyRoute ? 'reference' : 'upstream',
+          status,
+          duration_ms: Math.round(durationMs * 100) / 100,
+          completed,
+        },
+        'request',
+      )
+    },
+  })
+  const management = buildManagement({
+    registry,
+    sink,
+    divergences: ctx.divergences,
+    ledger,
+    ...(options.metricsText ? { metricsText: options.metricsText } : {}),
+  })
+
+  let closing: Promise<void> | undefined
+  const close = (deadlineMs = config.shutdown_timeout) => {
+    closing ??= (async () => {
+      const deadline = Date.now() + deadlineMs
+      const left = () => Math.max(0, deadline - Date.now())
+      await withDeadline(proxy.close(), left())
+      await withDeadline(Promise.allSettled([...ctx.pending]), left())
+      const { sent, lost } = await sink.close(Math.max(left(), 100))
+      if (lost > 0) log.warn({ sent, lost }, 'divergences not published before shutdown')
+      // Whatever is still running now has had its time: destroy rather than wait.
+      await Promise.allSettled([
+        management.close(),
+        (ctx.referenceDispatcher as Agent).destroy(),
+        (ctx.candidateDispatcher as Agent).destroy(),
+      ])
+    })()
+    return closing
+  }
+  return { proxy, management, ctx, sink, registry, close }
+}
+
+function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms)
+  })
+  return Promise.race([p, timeout]).finally(() => clearTimeout(timer))
+}

@@ -1,0 +1,34 @@
+/**
+ * The error catalogue. Every error miffy raises on purpose carries one of these stable codes, so
+ * logs, tests and operators can match on the code rather than on prose. `status` is what a client
+ * sees when the error ends a request on the client's path; start-up errors have none.
+ *
+ * docs: README.md "Errors" lists every code; test/errors.test.ts fails when one is missing there.
+ */
+export const ERRORS = {
+  MIFFY_ERR_CONFIG: { status: undefined, summary: 'the configuration is invalid; start-up stops' },
+  MIFFY_ERR_CONFIG_FILE: { status: undefined, summary: 'a configuration file is missing or is not valid TOML' },
+  MIFFY_ERR_ROUTE: { status: undefined, summary: 'a route pattern is invalid or conflicts with another' },
+  MIFFY_ERR_KAFKA_PROPERTY: { status: undefined, summary: 'a Kafka property is unknown or unsupported' },
+  MIFFY_ERR_BAD_REQUEST: { status: 400, summary: 'the request target cannot be proxied safely' },
+  MIFFY_ERR_REFERENCE_UNAVAILABLE: {
+    status: 502,
+    summary: 'the reference refused the connection, reset it, or sent an invalid response',
+  },
+  MIFFY_ERR_REFERENCE_TIMEOUT: { status: 504, summary: 'the reference did not answer within reference_timeout' },
+  MIFFY_ERR_BODY_TOO_LARGE: { status: 413, summary: 'the request body is larger than the front end accepts' },
+} as const
+
+export type ErrorCode = keyof typeof ERRORS
+
+export class MiffyError extends Error {
+  readonly code: ErrorCode
+  readonly status: number | undefined
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'MiffyError'
+    this.code = code
+    this.status = ERRORS[code].status
+  }
+}

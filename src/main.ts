@@ -1,0 +1,75 @@
+/**
+ * The miffy process: load the config (a bad one stops start-up before any port opens), build the
+ * app, listen, and shut down gracefully on SIGTERM/SIGINT (exit 0).
+ */
+import type { Logger } from 'pino'
+import { buildApp } from './app.ts'
+import { loadConfig } from './config/load.ts'
+import type { MiffyConfig } from './config/schema.ts'
+import { MiffyError } from './errors.ts'
+import { createLogger } from './logger.ts'
+
+export async function start(config: MiffyConfig, log: Logger): Promise<void> {
+  const app = await buildApp(config, { logger: log })
+  await app.proxy.listen({ port: config.port, host: config.host })
+  await app.management.listen({ port: config.management_port, host: config.host })
+  const address = (server: typeof app.proxy) => {
+    const a = server.server.address()
+    return typeof a === 'object' && a ? `${a.address}:${a.port}` : String(a)
+  }
+  log.info(
+    {
+      proxy: address(app.proxy),
+      management: address(app.management),
+      reference: config.reference,
+      candidate: config.candidate,
+      experiments: config.routes.map((r) => r.path),
+      sink: app.sink.kind,
+    },
+    'miffy listening',
+  )
+
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal, deadline_ms: config.shutdown_timeout }, 'shutting down')
+    await app.close()
+    log.info('stopped')
+    log.flush?.()
+    process.exit(0)
+  }
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+  process.once('SIGINT', () => void stop('SIGINT'))
+}
+
+async function main(): Promise<void> {
+  let loaded: ReturnType<typeof loadConfig>
+  try {
+    loaded = loadConfig()
+  } catch (err) {
+    if (err instanceof MiffyError) {
+      process.stderr.write(`miffy: ${err.code}: ${err.message}\n`)
+      process.exit(2)
+    }
+    throw err
+  }
+  const { config, files, warnings } = loaded
+  const log = createLogger(config)
+  for (const w of warnings) log.warn(w)
+  log.debug({ files }, 'configuration loaded')
+  try {
+    await start(config, log)
+  } catch (err) {
+    if (err instanceof MiffyError) {
+      log.fatal(`${err.code}: ${err.message}`)
+      log.flush?.()
+      process.stderr.write(`miffy: ${err.code}: ${err.message}\n`)
+      process.exit(2)
+    }
+    log.fatal({ err }, 'start-up failed')
+    process.exit(1)
+  }
+}
+
+if (import.meta.main) await main()

@@ -1,0 +1,80 @@
+/**
+ * Every Prometheus metric of the proxy, on one registry served only on the management port.
+ * Labels stay bounded: `route` is the route pattern (never the raw path), `outcome` and `role`
+ * come from fixed lists.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+
+export const OUTCOMES = [
+  'sampled_out',
+  'method_skipped',
+  'equal',
+  'diverged',
+  'dropped_queue_full',
+  'dropped_oversize',
+  'dropped_memory',
+  'circuit_open',
+  'candidate_timeout',
+  'candidate_error',
+  'reference_error',
+  'client_aborted',
+] as const
+export type Outcome = (typeof OUTCOMES)[number]
+
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
+
+export function createMetrics(registry: Registry = new Registry()) {
+  return {
+    registry,
+    requests: new Counter({
+      name: 'miffy_http_requests_total',
+      help: 'Client requests answered by the proxy, by route pattern ("" outside experiments) and status',
+      labelNames: ['route', 'status'] as const,
+      registers: [registry],
+    }),
+    outcomes: new Counter({
+      name: 'miffy_experiment_outcomes_total',
+      help: 'Requests that matched an experiment, by the one outcome each ended in',
+      labelNames: ['route', 'outcome'] as const,
+      registers: [registry],
+    }),
+    upstreamDuration: new Histogram({
+      name: 'miffy_upstream_duration_seconds',
+      help: 'Time to a complete upstream response in experiments, by route and role',
+      labelNames: ['route', 'role'] as const,
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
+    }),
+    inFlight: new Gauge({
+      name: 'miffy_candidate_in_flight',
+      help: 'Candidate calls under way, by route',
+      labelNames: ['route'] as const,
+      registers: [registry],
+    }),
+    queued: new Gauge({
+      name: 'miffy_candidate_queued',
+      help: 'Mirrors waiting for a candidate slot, by route',
+      labelNames: ['route'] as const,
+      registers: [registry],
+    }),
+    circuitOpen: new Gauge({
+      name: 'miffy_circuit_open',
+      help: '1 while the candidate circuit breaker of a route is open or half-open',
+      labelNames: ['route'] as const,
+      registers: [registry],
+    }),
+    circuitOpened: new Counter({
+      name: 'miffy_circuit_opened_total',
+      help: 'Times the candidate circuit breaker of a route opened',
+      labelNames: ['route'] as const,
+      registers: [registry],
+    }),
+    bufferedBytes: new Gauge({
+      name: 'miffy_buffered_bytes',
+      help: 'Bytes of bodies buffered for comparison, against memory_budget',
+      registers: [registry],
+    }),
+  }
+}
+
+export type Metrics = ReturnType<typeof createMetrics>

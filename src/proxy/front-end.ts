@@ -1,0 +1,95 @@
+/**
+ * The proxy server: one catch-all route on Fastify. A request whose path matches an experiment
+ * is mirrored (src/shadow/mirror.ts); every other one is proxied to the default reference.
+ * Bodies are never parsed: the content-type parser hands the raw stream through.
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+import replyFrom from '@fastify/reply-from'
+import { MiffyError } from '../errors.ts'
+import type { RouteTable } from '../routing/route-table.ts'
+import type { Experiment } from '../shadow/experiment.ts'
+import { handleExperiment, type ShadowContext } from '../shadow/mirror.ts'
+import { passthrough } from './passthrough.ts'
+import { normaliseTarget } from './request-target.ts'
+import { sendError } from './respond.ts'
+import type { Upstream } from './upstream.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the route pattern of the matched experiment, '' outside experiments; set by the handler */
+    miffyRoute: string
+    /** why the request target was refused, if it was */
+    miffyBadTarget: string | undefined
+  }
+}
+
+export interface ProxyOptions {
+  ctx: ShadowContext
+  routes: RouteTable<Experiment>
+  reference: Upstream
+  /** called once per finished request: access log and request metrics */
+  onDone: (request: FastifyRequest, statusCode: number, durationMs: number, completed: boolean) => void
+}
+
+const BAD_TARGET = Symbol('miffy.badTarget')
+
+export function buildProxy(options: ProxyOptions): FastifyInstance {
+  const { ctx, routes, reference, onDone } = options
+  const app = Fastify({
+    logger: false,
+    exposeHeadRoutes: false,
+    return503OnClosing: true,
+    // Idle keep-alive connections are closed at shutdown; busy ones finish their request first.
+    forceCloseConnections: 'idle',
+    rewriteUrl(req) {
+      const target = normaliseTarget(req.url ?? '')
+      if (target.ok) return target.url
+      ;(req as unknown as Record<symbol, string>)[BAD_TARGET] = target.reason
+      return '/'
+    },
+  })
+
+  app.decorateRequest('miffyRoute', '')
+  app.decorateRequest('miffyBadTarget', undefined)
+
+  // Bodies stay streams: plain proxying pipes them, experiments buffer them up to a cap.
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
+
+  app.register(replyFrom, { undici: ctx.referenceDispatcher as never, disableRequestLogging: true })
+
+  app.addHook('onRequest', (request, reply, done) => {
+    const started = performance.now()
+    const bad = (request.raw as unknown as Record<symbol, string | undefined>)[BAD_TARGET]
+    if (bad) request.miffyBadTarget = bad
+    reply.raw.once('close', () => {
+      onDone(request, reply.raw.statusCode, performance.now() - started, reply.raw.writableFinished)
+    })
+    done()
+  })
+
+  const handler = (request: FastifyRequest, reply: FastifyReply) => {
+    if (request.miffyBadTarget) {
+      reply.hijack()
+      sendError(reply.raw, new MiffyError('MIFFY_ERR_BAD_REQUEST', request.miffyBadTarget))
+      return
+    }
+    const url = request.raw.url!
+    const q = url.indexOf('?')
+    const match = routes.match(q >= 0 ? url.slice(0, q) : url)
+    if (!match) return passthrough(reply, reference)
+    request.miffyRoute = match.pattern
+    return handleExperiment(ctx, request, reply, match.value, match.params)
+  }
+  app.all('/', handler)
+  app.all('/*', handler)
+
+  app.setErrorHandler((err, request, reply) => {
+    ctx.log.error({ err, url: request.raw.url }, 'unexpected error on the client path')
+    if (!reply.sent) {
+      reply.hijack()
+      sendError(reply.raw, new MiffyError('MIFFY_ERR_REFERENCE_UNAVAILABLE', 'the request could not be proxied', { cause: err }))
+    }
+  })
+  return app
+}

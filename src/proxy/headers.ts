@@ -1,0 +1,87 @@
+/**
+ * Header handling for both directions, in one place.
+ *
+ * RFC 9110 §7.6.1: a proxy removes the hop-by-hop fields — `Connection`, every field named in
+ * `Connection`, and the fields that only make sense on one connection (`Keep-Alive`,
+ * `Proxy-Connection`, `TE`, `Transfer-Encoding`, `Upgrade`, `Proxy-Authenticate`,
+ * `Proxy-Authorization` are listed by RFC 9110 §7.6.1 and RFC 9112 §7.1) — before forwarding.
+ * `Host` is set by the client for the next hop (undici writes the upstream's own).
+ */
+import type { IncomingHttpHeaders } from 'node:http'
+import type { HeaderRepr } from '../diff/model.ts'
+
+export const ROLE_HEADER = 'x-shadow-test-role'
+export type Role = 'upstream' | 'reference' | 'candidate'
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'http2-settings',
+])
+
+/** Request headers dropped on the way up in addition to hop-by-hop ones. */
+const REQUEST_DROP = new Set(['host', 'content-length', ROLE_HEADER])
+
+function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
+  if (value === undefined) return undefined
+  const text = Array.isArray(value) ? value.join(',') : value
+  const out = new Set<string>()
+  for (const token of text.split(',')) {
+    const t = token.trim().toLowerCase()
+    if (t) out.add(t)
+  }
+  return out
+}
+
+/**
+ * The headers sent upstream: the client's, minus hop-by-hop and `Connection`-named ones, plus
+ * the role. A client-sent X-Shadow-Test-Role is replaced, so a client cannot pose as the proxy.
+ * `content-length` is re-added by the caller when it knows the body length.
+ */
+export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, role: Role): Record<string, string | string[]> {
+  const named = connectionTokens(incoming.connection)
+  const out: Record<string, string | string[]> = {}
+  for (const name in incoming) {
+    const value = incoming[name]
+    if (value === undefined || HOP_BY_HOP.has(name) || REQUEST_DROP.has(name)) continue
+    if (named?.has(name)) continue
+    out[name] = value
+  }
+  out[ROLE_HEADER] = role
+  return out
+}
+
+/** The upstream response headers a client may see: hop-by-hop ones removed. */
+export function downstreamResponseHeaders(
+  upstream: Record<string, string | string[] | undefined>,
+): Record<string, string | string[]> {
+  const named = connectionTokens(upstream.connection)
+  const out: Record<string, string | string[]> = {}
+  for (const name in upstream) {
+    const value = upstream[name]
+    if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name)) continue
+    out[name] = value
+  }
+  return out
+}
+
+/** Always redacted in published divergences; `redact_headers` adds to these. */
+export const ALWAYS_REDACTED = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'] as const
+export const REDACTED = '[REDACTED]'
+
+/** A copy of `headers` with the values of `redact` (lower-case names) replaced by a marker. */
+export function redactHeaders(headers: HeaderRepr, redact: ReadonlySet<string>): HeaderRepr {
+  const out: HeaderRepr = {}
+  for (const name in headers) {
+    const value = headers[name]!
+    out[name] = redact.has(name) ? (Array.isArray(value) ? value.map(() => REDACTED) : REDACTED) : value
+  }
+  return out
+}

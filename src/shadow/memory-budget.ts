@@ -1,0 +1,28 @@
+/**
+ * One budget for every body miffy buffers for comparison (request bodies, both responses),
+ * across all experiments. A mirror that cannot reserve what it needs is dropped and counted;
+ * the client's path never waits for memory.
+ */
+export class MemoryBudget {
+  readonly limit: number
+  #used = 0
+
+  constructor(limit: number) {
+    this.limit = limit
+  }
+
+  get used(): number {
+    return this.#used
+  }
+
+  tryReserve(bytes: number): boolean {
+    if (this.#used + bytes > this.limit) return false
+    this.#used += bytes
+    return true
+  }
+
+  release(bytes: number): void {
+    this.#used -= bytes
+    if (this.#used < 0) this.#used = 0
+  }
+}
