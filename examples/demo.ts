@@ -10,7 +10,10 @@ import { demoServer } from './demo-server.ts'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const host = process.env.DEMO_HOST ?? '127.0.0.1'
-const servers = [demoServer('reference', 1).listen(3000, host), demoServer('candidate', 100).listen(3001, host)]
+const servers = [
+  demoServer('reference', 1).listen(3000, host),
+  demoServer('candidate', 100).listen(3001, host),
+]
 
 const proxy = spawn(process.execPath, ['src/main.ts'], {
   cwd: root,

@@ -6,14 +6,14 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
-import type { Agent } from 'undici'
 import { Registry } from 'prom-client'
+import type { Agent } from 'undici'
 import type { MiffyConfig } from './config/schema.ts'
-import { ALWAYS_REDACTED } from './proxy/headers.ts'
 import { DivergenceLog } from './management/divergence-log.ts'
 import { createMetrics } from './management/metrics.ts'
 import { buildManagement } from './management/server.ts'
 import { buildProxy } from './proxy/front-end.ts'
+import { ALWAYS_REDACTED } from './proxy/headers.ts'
 import { candidateAgent, parseUpstream, referenceAgent } from './proxy/upstream.ts'
 import { createSink } from './publish/create-sink.ts'
 import type { Sink } from './publish/sink.ts'
@@ -47,7 +47,10 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   const routes = buildExperiments(config, metrics)
   const ledger = new Ledger(metrics)
   for (const r of config.routes) ledger.declare(r.path)
-  const maxCandidateTimeout = Math.max(config.candidate_timeout, ...config.routes.map((r) => r.candidate_timeout ?? 0))
+  const maxCandidateTimeout = Math.max(
+    config.candidate_timeout,
+    ...config.routes.map((r) => r.candidate_timeout ?? 0),
+  )
   const sink = options.sink ?? (await createSink(config, log, registry))
   const ctx: ShadowContext = {
     referenceDispatcher: referenceAgent(config.reference_timeout),

@@ -7,7 +7,10 @@
  */
 export const ERRORS = {
   MIFFY_ERR_CONFIG: { status: undefined, summary: 'the configuration is invalid; start-up stops' },
-  MIFFY_ERR_CONFIG_FILE: { status: undefined, summary: 'a configuration file is missing or is not valid TOML' },
+  MIFFY_ERR_CONFIG_FILE: {
+    status: undefined,
+    summary: 'a configuration file is missing or is not valid TOML',
+  },
   MIFFY_ERR_ROUTE: { status: undefined, summary: 'a route pattern is invalid or conflicts with another' },
   MIFFY_ERR_KAFKA_PROPERTY: { status: undefined, summary: 'a Kafka property is unknown or unsupported' },
   MIFFY_ERR_BAD_REQUEST: { status: 400, summary: 'the request target cannot be proxied safely' },
@@ -15,7 +18,10 @@ export const ERRORS = {
     status: 502,
     summary: 'the reference refused the connection, reset it, or sent an invalid response',
   },
-  MIFFY_ERR_REFERENCE_TIMEOUT: { status: 504, summary: 'the reference did not answer within reference_timeout' },
+  MIFFY_ERR_REFERENCE_TIMEOUT: {
+    status: 504,
+    summary: 'the reference did not answer within reference_timeout',
+  },
   MIFFY_ERR_BODY_TOO_LARGE: { status: 413, summary: 'the request body is larger than the front end accepts' },
 } as const
 

@@ -16,7 +16,12 @@ const SEVERITY: Record<string, string> = {
 }
 
 const REDACT = {
-  paths: ['headers.authorization', 'headers.cookie', 'headers["set-cookie"]', 'headers["proxy-authorization"]'],
+  paths: [
+    'headers.authorization',
+    'headers.cookie',
+    'headers["set-cookie"]',
+    'headers["proxy-authorization"]',
+  ],
   censor: '[REDACTED]',
 }
 
@@ -39,10 +44,21 @@ export function createLogger(
   if (config.logging === 'json') {
     return pino({ ...base, timestamp: pino.stdTimeFunctions.isoTime }, destination)
   }
-  return pino({
-    ...base,
-    transport: destination
-      ? undefined
-      : { target: 'pino-pretty', options: { colorize: process.stdout.isTTY, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', singleLine: true } },
-  }, destination)
+  return pino(
+    {
+      ...base,
+      transport: destination
+        ? undefined
+        : {
+            target: 'pino-pretty',
+            options: {
+              colorize: process.stdout.isTTY,
+              translateTime: 'SYS:HH:MM:ss.l',
+              ignore: 'pid,hostname',
+              singleLine: true,
+            },
+          },
+    },
+    destination,
+  )
 }

@@ -66,7 +66,9 @@ const NUMBER = /^-?\d+(\.\d+)?$/
 
 function coerce(raw: string, accepted: Set<string>): unknown {
   const text = raw.trim()
-  if (accepted.has('array') && (text.startsWith('[') || !accepted.has('string'))) {
+  // A key that takes a list (or one string, like `candidate`) splits on commas: a URL or a method
+  // name never contains one.
+  if (accepted.has('array')) {
     if (text.startsWith('[')) {
       // TOML inline arrays (what the config file would say) first, JSON second.
       try {
@@ -93,7 +95,11 @@ function coerce(raw: string, accepted: Set<string>): unknown {
  * set MIFFY_PORT or Kafka properties called "port" and stop start-up.
  */
 function isServiceLink(name: string, value: string): boolean {
-  return /^(MIFFY|KAFKA)_(SERVICE_(HOST|PORT)|PORT_\d+_(TCP|UDP|SCTP))/.test(name) || /^(tcp|udp|sctp):\/\//.test(value)
+  return (
+    // a Service named `kafka-headless` gives KAFKA_HEADLESS_SERVICE_HOST, KAFKA_HEADLESS_PORT_9092_TCP…
+    /_(SERVICE_(HOST|PORT)(_|$)|PORT_\d+_(TCP|UDP|SCTP)(_|$))/.test(name) ||
+    /^(tcp|udp|sctp):\/\//.test(value)
+  )
 }
 
 export function readEnv(env: NodeJS.ProcessEnv): EnvLayer {
@@ -111,13 +117,20 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvLayer {
     sources.set(path.join('.'), from)
   }
 
-  for (const name of Object.keys(env).sort()) {
+  // MIFFY_* first, KAFKA_* second: KAFKA_* is the last layer, so KAFKA_TOPIC beats MIFFY_KAFKA_TOPIC.
+  const names = Object.keys(env).sort()
+  for (const name of [
+    ...names.filter((n) => n.startsWith('MIFFY_')),
+    ...names.filter((n) => n.startsWith('KAFKA_')),
+  ]) {
     const raw = env[name]
     if (raw === undefined) continue
     if (name.startsWith('MIFFY_')) {
       if (name === 'MIFFY_CONFIG') continue
       if (isServiceLink(name, raw)) {
-        warnings.push(`ignoring ${name}: it looks like a Kubernetes service link (set enableServiceLinks: false)`)
+        warnings.push(
+          `ignoring ${name}: it looks like a Kubernetes service link (set enableServiceLinks: false)`,
+        )
         continue
       }
       const key = keys.get(name)

@@ -19,6 +19,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv
   /** where `config.toml` is looked for; default: the working directory */
   cwd?: string
+  /** a last layer over everything else (tests, embedding) */
+  overrides?: Record<string, unknown>
 }
 
 export interface LoadedConfig {
@@ -36,9 +38,13 @@ function readToml(path: string): Tree {
   try {
     text = readFileSync(path, 'utf8')
   } catch (cause) {
-    throw new MiffyError('MIFFY_ERR_CONFIG_FILE', `cannot read configuration file ${path}: ${(cause as Error).message}`, {
-      cause,
-    })
+    throw new MiffyError(
+      'MIFFY_ERR_CONFIG_FILE',
+      `cannot read configuration file ${path}: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    )
   }
   try {
     return parseToml(text) as Tree
@@ -93,6 +99,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
 
   const fromEnv = readEnv(env)
   tree = merge(tree, fromEnv.values)
+  if (options.overrides) tree = merge(tree, options.overrides)
 
   // Rust miffy 1.0 wrote `log_json = true`; honour it unless `logging` is set explicitly.
   if (tree.log_json === true && !has(user, 'logging') && !fromEnv.sources.has('logging')) {
@@ -117,27 +124,67 @@ export function formatIssues(
       return issue.keys.map((key) => {
         const full = formatPath([...path, key])
         const hint = suggest(key, knownKeys(path))
-        return `  - ${full}: unknown key${hint ? ` (did you mean "${hint}"?)` : ''}`
+        const from = sourceOf(path, sources)
+        return `  - ${full}: unknown key${hint ? ` (did you mean "${hint}"?)` : ''}${from ? ` (from ${from})` : ''}`
       })
     }
+    if (issue.code === 'invalid_union') {
+      // "one URL or a list of URLs": report the alternative that got furthest, at its own path.
+      const inner = bestAlternative(issue.errors)
+      if (inner.length > 0) {
+        return formatIssues(
+          inner.map((i) => ({ ...i, path: [...issue.path, ...i.path] })),
+          files,
+          sources,
+        )
+          .split('\n')
+          .slice(1)
+      }
+    }
     const key = formatPath(path)
-    const from = sources.get(path.join('.'))
+    const from = sourceOf(path, sources)
     const input = (issue as { input?: unknown }).input
-    const value = input === undefined ? 'missing' : JSON.stringify(input)
+    const value = input === undefined ? 'missing' : maskCredentials(JSON.stringify(input))
     return [`  - ${key} = ${value}${from ? ` (from ${from})` : ''}: ${describe(issue)}`]
   })
   return `invalid configuration (read ${files.join(', ')}, then the environment):\n${lines.join('\n')}`
 }
 
+/** The alternative of a union whose problems are not mere type mismatches (it had the right shape). */
+function bestAlternative(alternatives: readonly (readonly z.core.$ZodIssue[])[]): z.core.$ZodIssue[] {
+  const shaped = alternatives.find(
+    (issues) => issues.length > 0 && issues.some((i) => i.code !== 'invalid_type'),
+  )
+  return [...(shaped ?? alternatives[0] ?? [])]
+}
+
+/** The variable that set this key or the nearest enclosing one (`MIFFY_METHODS` for `methods[1]`). */
+function sourceOf(path: readonly string[], sources: ReadonlyMap<string, string>): string | undefined {
+  for (let n = path.length; n > 0; n--) {
+    const from = sources.get(path.slice(0, n).join('.'))
+    if (from) return from
+  }
+  return undefined
+}
+
+/** `http://user:secret@host` → `http://user:***@host`: error messages end up in logs. */
+function maskCredentials(text: string): string {
+  return text.replace(/(\/\/[^/:@\s"]*):[^/@\s"]*@/g, '$1:***@')
+}
+
 function describe(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
+  if (issue.code === 'invalid_value')
+    return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
   if (issue.code === 'invalid_type') return `expected ${issue.expected}`
   return issue.message.replace(/^Invalid input: /, '')
 }
 
 function formatPath(path: readonly string[]): string {
   if (path.length === 0) return '(top level)'
-  return path.reduce((acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '')
+  return path.reduce(
+    (acc, part) => (/^\d+$/.test(part) ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part),
+    '',
+  )
 }
 
 function knownKeys(path: readonly string[]): string[] {

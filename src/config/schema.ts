@@ -54,7 +54,9 @@ const upstreamUrl = z.string().transform((value, ctx) => {
   return url.origin + url.pathname.replace(/\/+$/, '')
 })
 
-const candidates = z.union([upstreamUrl, z.array(upstreamUrl).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]))
+const candidates = z
+  .union([upstreamUrl, z.array(upstreamUrl).min(1)])
+  .transform((v) => (Array.isArray(v) ? v : [v]))
 
 const port = z.number().int().min(0).max(65535)
 

@@ -3,7 +3,7 @@
  * bytes, as in the Rust miffy; strings carry a unit.
  */
 
-const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i
 const DURATION_FACTORS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }
 
 /** `500` → 500 ms; `"2s"` → 2000; `"1.5m"` → 90000. Returns undefined when it does not parse. */
@@ -11,7 +11,7 @@ export function parseDuration(value: number | string): number | undefined {
   if (typeof value === 'number') return Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined
   const m = DURATION.exec(value)
   if (!m) return undefined
-  return Math.round(Number(m[1]) * DURATION_FACTORS[m[2]!]!)
+  return Math.round(Number(m[1]) * DURATION_FACTORS[(m[2] ?? 'ms').toLowerCase()]!)
 }
 
 const SIZE = /^\s*(\d+(?:\.\d+)?)\s*(B|KB|KiB|MB|MiB|GB|GiB)?\s*$/i

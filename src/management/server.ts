@@ -43,7 +43,10 @@ export function buildManagement(options: ManagementOptions): FastifyInstance {
 
   app.get('/divergences', async (request) => {
     const q = request.query as Record<string, string | undefined>
-    const limit = q.limit === undefined ? 100 : Math.max(0, Math.min(Number.parseInt(q.limit, 10) || 0, divergences.capacity))
+    const limit =
+      q.limit === undefined
+        ? 100
+        : Math.max(0, Math.min(Number.parseInt(q.limit, 10) || 0, divergences.capacity))
     const filter: { route?: string; fingerprint?: string; limit: number } = { limit }
     if (q.route !== undefined) filter.route = q.route
     if (q.fingerprint !== undefined) filter.fingerprint = q.fingerprint
@@ -53,7 +56,9 @@ export function buildManagement(options: ManagementOptions): FastifyInstance {
   app.get('/divergences/summary', async () => ledger.summary())
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ error: 'not_found', message: `no management endpoint at ${request.method} ${request.url}` })
+    reply
+      .code(404)
+      .send({ error: 'not_found', message: `no management endpoint at ${request.method} ${request.url}` })
   })
   return app
 }

@@ -10,8 +10,8 @@ import type { LegResult } from '../diff/model.ts'
 import type { MemoryBudget } from '../shadow/memory-budget.ts'
 import { downstreamResponseHeaders } from './headers.ts'
 import { sendError } from './respond.ts'
-import { classify, referenceFailure } from './upstream-errors.ts'
 import { type Upstream, upstreamPath } from './upstream.ts'
+import { classify, referenceFailure } from './upstream-errors.ts'
 
 export interface Capture {
   max: number
@@ -80,7 +80,12 @@ function pump(
       const clientAborted = !res.writableFinished && res.destroyed
       if (error !== undefined) {
         if (capture) capture.budget.release(size)
-        resolve({ leg: { ok: false, error: classify(error), durationMs }, capture: 'none', reserved: 0, clientAborted })
+        resolve({
+          leg: { ok: false, error: classify(error), durationMs },
+          capture: 'none',
+          reserved: 0,
+          clientAborted,
+        })
         return
       }
       resolve({
@@ -88,7 +93,12 @@ function pump(
           ok: true,
           status: answer.statusCode,
           headers: answer.headers as Record<string, string | string[]>,
-          body: state === 'ok' ? (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)) : Buffer.alloc(0),
+          body:
+            state === 'ok'
+              ? chunks.length === 1
+                ? chunks[0]!
+                : Buffer.concat(chunks, size)
+              : Buffer.alloc(0),
           durationMs,
         },
         capture: state,
@@ -130,7 +140,8 @@ function pump(
       finish(err)
     })
     src.once('close', () => {
-      if (!src.readableEnded) finish(Object.assign(new Error('reference body aborted'), { code: 'UND_ERR_ABORTED' }))
+      if (!src.readableEnded)
+        finish(Object.assign(new Error('reference body aborted'), { code: 'UND_ERR_ABORTED' }))
     })
     res.once('close', () => {
       // The client left: keep reading only while the copy is still wanted for comparison.

@@ -3,8 +3,9 @@
  * is mirrored (src/shadow/mirror.ts); every other one is proxied to the default reference.
  * Bodies are never parsed: the content-type parser hands the raw stream through.
  */
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
+
 import replyFrom from '@fastify/reply-from'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { MiffyError } from '../errors.ts'
 import type { RouteTable } from '../routing/route-table.ts'
 import type { Experiment } from '../shadow/experiment.ts'
@@ -13,6 +14,7 @@ import { passthrough } from './passthrough.ts'
 import { normaliseTarget } from './request-target.ts'
 import { sendError } from './respond.ts'
 import type { Upstream } from './upstream.ts'
+import { errorBody } from './upstream-errors.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -41,6 +43,19 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
     return503OnClosing: true,
     // Idle keep-alive connections are closed at shutdown; busy ones finish their request first.
     forceCloseConnections: 'idle',
+    // Requests Node's HTTP parser refuses (bad request line, bad headers) get the same JSON shape.
+    clientErrorHandler(err, socket) {
+      if (!socket.writable) return socket.destroy()
+      const body = errorBody(
+        new MiffyError(
+          'MIFFY_ERR_BAD_REQUEST',
+          `malformed HTTP request (${(err as { code?: string }).code ?? 'parse error'})`,
+        ),
+      )
+      socket.end(
+        `HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      )
+    },
     rewriteUrl(req) {
       const target = normaliseTarget(req.url ?? '')
       if (target.ok) return target.url
@@ -88,7 +103,10 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
     ctx.log.error({ err, url: request.raw.url }, 'unexpected error on the client path')
     if (!reply.sent) {
       reply.hijack()
-      sendError(reply.raw, new MiffyError('MIFFY_ERR_REFERENCE_UNAVAILABLE', 'the request could not be proxied', { cause: err }))
+      sendError(
+        reply.raw,
+        new MiffyError('MIFFY_ERR_REFERENCE_UNAVAILABLE', 'the request could not be proxied', { cause: err }),
+      )
     }
   })
   return app

@@ -45,7 +45,10 @@ function connectionTokens(value: string | string[] | undefined): Set<string> | u
  * the role. A client-sent X-Shadow-Test-Role is replaced, so a client cannot pose as the proxy.
  * `content-length` is re-added by the caller when it knows the body length.
  */
-export function upstreamRequestHeaders(incoming: IncomingHttpHeaders, role: Role): Record<string, string | string[]> {
+export function upstreamRequestHeaders(
+  incoming: IncomingHttpHeaders,
+  role: Role,
+): Record<string, string | string[]> {
   const named = connectionTokens(incoming.connection)
   const out: Record<string, string | string[]> = {}
   for (const name in incoming) {

@@ -7,8 +7,8 @@ import type { ServerResponse } from 'node:http'
 import type { FastifyReply } from 'fastify'
 import { downstreamResponseHeaders, type Role, upstreamRequestHeaders } from './headers.ts'
 import { sendError } from './respond.ts'
-import { referenceFailure } from './upstream-errors.ts'
 import type { Upstream } from './upstream.ts'
+import { referenceFailure } from './upstream-errors.ts'
 
 type FromOptions = NonNullable<Parameters<FastifyReply['from']>[1]>
 

@@ -21,7 +21,8 @@ export function normaliseTarget(raw: string): Target {
     if (!m) return { ok: false, reason: 'the request target must be a path starting with "/"' }
     url = url.slice(m[0].length)
     if (url === '' || url[0] === '?') url = `/${url}`
-    else if (url[0] !== '/') return { ok: false, reason: 'the request target must be a path starting with "/"' }
+    else if (url[0] !== '/')
+      return { ok: false, reason: 'the request target must be a path starting with "/"' }
   }
   const q = url.indexOf('?')
   const path = q >= 0 ? url.slice(0, q) : url
@@ -41,5 +42,6 @@ export function normaliseTarget(raw: string): Target {
 
 function hasDotSegment(path: string): boolean {
   if (!path.includes('..')) return false
-  return path.split('/').some((s) => s === '..')
+  // `..;x` is `..` with a path parameter to servlet containers (Tomcat, Jetty).
+  return path.split('/').some((s) => s === '..' || s.startsWith('..;'))
 }

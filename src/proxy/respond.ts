@@ -11,6 +11,9 @@ export function sendError(res: ServerResponse, err: MiffyError): void {
     return
   }
   const body = errorBody(err)
-  res.writeHead(err.status ?? 500, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) })
+  res.writeHead(err.status ?? 500, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  })
   res.end(body)
 }

@@ -36,14 +36,16 @@ const BY_CODE: Record<string, FailureKind> = {
 }
 
 export function classify(err: unknown, depth = 0): FailureKind {
-  const e = err as { code?: string; name?: string; cause?: unknown } | undefined
+  const e = err as { code?: unknown; name?: string; cause?: unknown } | undefined
   if (!e || depth > 4) return 'error'
-  if (e.code?.startsWith('HPE_')) return 'invalid_response'
+  // DOMException (AbortSignal reasons) has a numeric `code`.
+  const code = typeof e.code === 'string' ? e.code : undefined
+  if (code?.startsWith('HPE_')) return 'invalid_response'
   // The innermost specific code wins: undici and reply-from wrap the socket error, and
   // reply-from's "service unavailable" may wrap what was really a reset.
   const inner = classify(e.cause, depth + 1)
   if (inner !== 'error') return inner
-  if (e.code && BY_CODE[e.code]) return BY_CODE[e.code]!
+  if (code && BY_CODE[code]) return BY_CODE[code]!
   if (e.name === 'TimeoutError') return 'timeout'
   if (e.name === 'AbortError') return 'aborted'
   return 'error'

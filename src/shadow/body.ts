@@ -22,6 +22,9 @@ export function readCapped(stream: Readable, cap: number, budget: MemoryBudget):
     const giveUp = (reason: 'oversize' | 'memory', chunk: Buffer) => {
       cleanup()
       stream.pause()
+      // Until the consumer starts reading, an error must not go unhandled; the consumer's own
+      // iteration sees it (the stream is destroyed) once it does read.
+      stream.on('error', () => {})
       budget.release(size)
       chunks.push(chunk)
       resolve({ ok: false, reason, body: prepend(chunks, stream) })
@@ -34,7 +37,11 @@ export function readCapped(stream: Readable, cap: number, budget: MemoryBudget):
     }
     const onEnd = () => {
       cleanup()
-      resolve({ ok: true, body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size), reserved: size })
+      resolve({
+        ok: true,
+        body: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size),
+        reserved: size,
+      })
     }
     const onError = (err: Error) => {
       cleanup()

@@ -38,8 +38,10 @@ export class Breaker {
 
   success(): void {
     this.#consecutive = 0
+    // Only the probe decides: a mirror sent before the breaker opened and answering during the
+    // cool-down does not close it early.
+    if (this.#state === 'half_open' && this.#probing) this.#set('closed')
     this.#probing = false
-    if (this.#state !== 'closed') this.#set('closed')
   }
 
   failure(now = Date.now()): void {

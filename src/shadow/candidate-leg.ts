@@ -5,8 +5,8 @@
  */
 import type { Dispatcher } from 'undici'
 import type { LegResult } from '../diff/model.ts'
-import { classify } from '../proxy/upstream-errors.ts'
 import { upstreamPath } from '../proxy/upstream.ts'
+import { classify } from '../proxy/upstream-errors.ts'
 import type { Experiment } from './experiment.ts'
 import type { Ticket } from './limiter.ts'
 import type { MemoryBudget } from './memory-budget.ts'

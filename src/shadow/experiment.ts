@@ -39,9 +39,13 @@ export function buildExperiments(config: MiffyConfig, metrics: Metrics): RouteTa
       table.insert(route.path, exp)
     } catch (err) {
       if (err instanceof RouteError) {
-        throw new MiffyError('MIFFY_ERR_CONFIG', `invalid configuration: routes[${i}].path = "${route.path}": ${err.message}`, {
-          cause: err,
-        })
+        throw new MiffyError(
+          'MIFFY_ERR_CONFIG',
+          `invalid configuration: routes[${i}].path = "${route.path}": ${err.message}`,
+          {
+            cause: err,
+          },
+        )
       }
       throw err
     }
@@ -50,17 +54,24 @@ export function buildExperiments(config: MiffyConfig, metrics: Metrics): RouteTa
 }
 
 function compile(config: MiffyConfig, route: RouteConfig, i: number, metrics: Metrics): Experiment {
-  const pick = <K extends keyof RouteConfig & keyof MiffyConfig>(k: K) => (route[k] ?? config[k]) as MiffyConfig[K]
+  const pick = <K extends keyof RouteConfig & keyof MiffyConfig>(k: K) =>
+    (route[k] ?? config[k]) as MiffyConfig[K]
   const ignorePatterns = pick('ignore')
   let ignore: CompareOptions['ignore']
   try {
     ignore = compileIgnore([...ignorePatterns])
   } catch (err) {
     const where = route.ignore ? `routes[${i}].ignore` : 'ignore'
-    throw new MiffyError('MIFFY_ERR_CONFIG', `invalid configuration: ${where}: ${(err as Error).message}`, { cause: err })
+    throw new MiffyError('MIFFY_ERR_CONFIG', `invalid configuration: ${where}: ${(err as Error).message}`, {
+      cause: err,
+    })
   }
   const sampleBy = route.sample_by ?? config.sample_by
-  if (sampleBy?.kind === 'param' && !route.path.includes(`{${sampleBy.name}}`) && !route.path.includes(`{*${sampleBy.name}}`)) {
+  if (
+    sampleBy?.kind === 'param' &&
+    !route.path.includes(`{${sampleBy.name}}`) &&
+    !route.path.includes(`{*${sampleBy.name}}`)
+  ) {
     throw new MiffyError(
       'MIFFY_ERR_CONFIG',
       `invalid configuration: routes[${i}] ("${route.path}"): sample_by = "param:${sampleBy.name}" names no parameter of the route`,

@@ -26,7 +26,8 @@ class Ring {
     const n = Math.min(this.#count, LATENCY_WINDOW)
     if (n === 0) return { p50: null, p99: null, samples: 0 }
     const sorted = this.#values.slice(0, n).sort()
-    const at = (q: number) => Math.round(sorted[Math.min(n - 1, Math.floor(q * n))]! * 100) / 100
+    // nearest rank: the ⌈q·n⌉-th smallest
+    const at = (q: number) => Math.round(sorted[Math.max(0, Math.ceil(q * n) - 1)]! * 100) / 100
     return { p50: at(0.5), p99: at(0.99), samples: n }
   }
 }
@@ -118,7 +119,12 @@ export class Ledger {
       const matched = Object.values(s.outcomes).reduce((a, b) => a + b, 0)
       const dropped: Record<string, number> = {}
       for (const o of OUTCOMES) {
-        if (o.startsWith('dropped_') || o === 'circuit_open' || o.startsWith('candidate_') || o === 'reference_error') {
+        if (
+          o.startsWith('dropped_') ||
+          o === 'circuit_open' ||
+          o.startsWith('candidate_') ||
+          o === 'reference_error'
+        ) {
           dropped[o] = s.outcomes[o]
         }
       }
@@ -135,7 +141,12 @@ export class Ledger {
         top_fingerprints: [...s.fingerprints]
           .sort((a, b) => b[1].count - a[1].count)
           .slice(0, topFingerprints)
-          .map(([fingerprint, stat]) => ({ fingerprint, count: stat.count, last_seen: stat.lastSeen, example: stat.example })),
+          .map(([fingerprint, stat]) => ({
+            fingerprint,
+            count: stat.count,
+            last_seen: stat.lastSeen,
+            example: stat.example,
+          })),
       })
     }
     return { routes }

@@ -4,26 +4,27 @@
  * both legs are done (off the client's path) the pair is compared, counted, and published when
  * it differs. Every request that reaches `handleExperiment` is recorded with exactly one outcome.
  */
+
+import type { Readable } from 'node:stream'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
-import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import { compare } from '../diff/compare.ts'
 import type { LegResult, PairMessage } from '../diff/model.ts'
 import type { DivergenceLog } from '../management/divergence-log.ts'
 import type { Metrics, Outcome } from '../management/metrics.ts'
-import { forwardToClient, type Forwarded } from '../proxy/forward.ts'
+import { type Forwarded, forwardToClient } from '../proxy/forward.ts'
 import { ROLE_HEADER, upstreamRequestHeaders } from '../proxy/headers.ts'
 import { passthrough } from '../proxy/passthrough.ts'
 import type { Sink } from '../publish/sink.ts'
 import { resolveKey } from '../routing/experiment-key.ts'
 import { readCapped } from './body.ts'
-import { runCandidate, type CandidateResult } from './candidate-leg.ts'
+import { type CandidateResult, runCandidate } from './candidate-leg.ts'
 import type { Experiment } from './experiment.ts'
 import type { Ledger } from './ledger.ts'
 import type { MemoryBudget } from './memory-budget.ts'
-import { isSampled, stickyValue } from './sampling.ts'
 import { buildPairMessage } from './pair-message.ts'
+import { isSampled, stickyValue } from './sampling.ts'
 
 export interface ShadowContext {
   referenceDispatcher: Dispatcher
@@ -42,7 +43,11 @@ export interface ShadowContext {
 /** Candidate failures that say the candidate is unwell, as opposed to a drop on our side. */
 const BREAKER_FAILURES = new Set(['timeout', 'connection', 'reset', 'invalid_response', 'error'])
 
-function preCheck(exp: Experiment, request: FastifyRequest, params: Record<string, string>): Outcome | undefined {
+function preCheck(
+  exp: Experiment,
+  request: FastifyRequest,
+  params: Record<string, string>,
+): Outcome | undefined {
   const req = request.raw
   if (exp.methods && !exp.methods.has(req.method!)) return 'method_skipped'
   if (exp.sample < 1) {
@@ -105,7 +110,15 @@ export async function handleExperiment(
       reply.hijack()
       const headers = upstreamRequestHeaders(req.headers, 'upstream')
       if (req.headers['content-length']) headers['content-length'] = req.headers['content-length']
-      await forwardToClient(ctx.referenceDispatcher, req, reply.raw, exp.reference, headers, read.body, undefined)
+      await forwardToClient(
+        ctx.referenceDispatcher,
+        req,
+        reply.raw,
+        exp.reference,
+        headers,
+        read.body,
+        undefined,
+      )
       return
     }
     requestBody = read.body
@@ -149,7 +162,12 @@ export async function handleExperiment(
   await reference
 }
 
-function dropBeforeSending(ctx: ShadowContext, reply: FastifyReply, exp: Experiment, outcome: Outcome): Promise<void> {
+function dropBeforeSending(
+  ctx: ShadowContext,
+  reply: FastifyReply,
+  exp: Experiment,
+  outcome: Outcome,
+): Promise<void> {
   exp.breaker.abandon()
   ctx.ledger.outcome(exp.route, outcome)
   return passthrough(reply, exp.reference) as unknown as Promise<void>
@@ -163,7 +181,13 @@ interface RequestInfo {
   referenceHeaders: Record<string, string | string[]>
 }
 
-function settle(ctx: ShadowContext, exp: Experiment, info: RequestInfo, ref: Forwarded, cand: CandidateResult): void {
+function settle(
+  ctx: ShadowContext,
+  exp: Experiment,
+  info: RequestInfo,
+  ref: Forwarded,
+  cand: CandidateResult,
+): void {
   const route = exp.route
   const c = cand.leg
   if (c.ok) exp.breaker.success()
@@ -182,7 +206,11 @@ function settle(ctx: ShadowContext, exp: Experiment, info: RequestInfo, ref: For
   else if (!c.ok) outcome = c.error === 'timeout' ? 'candidate_timeout' : 'candidate_error'
   else outcome = 'diverged' // refined below
 
-  const compared = outcome === 'diverged' || outcome === 'candidate_timeout' || outcome === 'candidate_error' || outcome === 'reference_error'
+  const compared =
+    outcome === 'diverged' ||
+    outcome === 'candidate_timeout' ||
+    outcome === 'candidate_error' ||
+    outcome === 'reference_error'
   if (!compared) {
     ctx.ledger.outcome(route, outcome)
     return
@@ -219,7 +247,10 @@ function report(ctx: ShadowContext, exp: Experiment, message: PairMessage): void
   ctx.ledger.divergence(exp.route, message.id, message.divergence!, message.timestamp)
   const accepted = ctx.sink.publish(resolveKey(exp.key, exp.route, message.request.params), message)
   if (accepted !== 'queued') {
-    ctx.log.warn({ route: exp.route, id: message.id, reason: accepted }, 'divergence not queued for publishing')
+    ctx.log.warn(
+      { route: exp.route, id: message.id, reason: accepted },
+      'divergence not queued for publishing',
+    )
   }
 }
 

@@ -52,7 +52,11 @@ function cookieValue(header: string | undefined, name: string): string | undefin
  * In or out. Without a sticky value (no `sample_by`, or the request lacks it) the decision is
  * uniform, so such requests are still sampled at the configured rate.
  */
-export function isSampled(rate: number, sticky: string | undefined, random: () => number = Math.random): boolean {
+export function isSampled(
+  rate: number,
+  sticky: string | undefined,
+  random: () => number = Math.random,
+): boolean {
   if (rate >= 1) return true
   if (rate <= 0) return false
   if (sticky === undefined) return random() < rate
