@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict'
+import { readFileSync } from 'node:fs'
+import { test } from 'node:test'
+import { parse as parseToml } from 'smol-toml'
+import { DEFAULTS_PATH } from '../../src/config/load.ts'
+import { load } from './fixture.ts'
+
+test('with no config.toml and no environment, the defaults are loaded with units resolved', (t) => {
+  const { config, files, warnings } = load(t)
+  assert.deepEqual(files, [DEFAULTS_PATH])
+  assert.deepEqual(warnings, [])
+  assert.deepEqual(config, {
+    port: 8080,
+    management_port: 9000,
+    host: '0.0.0.0',
+    workers: 1,
+    logging: 'human',
+    log_level: 'info',
+    reference: 'http://127.0.0.1:3000',
+    candidate: ['http://127.0.0.1:3001'],
+    reference_timeout: 30_000,
+    shutdown_timeout: 10_000,
+    sample: 1,
+    methods: [],
+    candidate_timeout: 5_000,
+    max_in_flight: 64,
+    queue: 256,
+    max_body_bytes: 1024 * 1024,
+    ignore: [],
+    compare_headers: [],
+    ignore_status: false,
+    breaker_failures: 20,
+    breaker_cool_down: 30_000,
+    memory_budget: 64 * 1024 * 1024,
+    redact_headers: [],
+    divergence_log: 1000,
+    routes: [],
+    outbox: { max_messages: 10_000, max_bytes: 64 * 1024 * 1024, batch_size: 200, linger: 20 },
+    kafka: { topic: 'miffy' },
+  })
+})
+
+test('sample_by and log_json have no default: absent, not null', (t) => {
+  const { config } = load(t)
+  assert.equal(Object.hasOwn(config, 'sample_by'), false)
+  assert.equal(Object.hasOwn(config, 'log_json'), false)
+})
+
+test('every key written in config.default.toml reaches the config, durations and sizes as numbers', (t) => {
+  const { config } = load(t)
+  const written = parseToml(readFileSync(DEFAULTS_PATH, 'utf8')) as Record<string, unknown>
+  const check = (file: Record<string, unknown>, loaded: Record<string, unknown>, at: string) => {
+    for (const [key, value] of Object.entries(file)) {
+      assert.ok(Object.hasOwn(loaded, key), `${at}${key} is missing from the loaded config`)
+      if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+        check(value as Record<string, unknown>, loaded[key] as Record<string, unknown>, `${at}${key}.`)
+      } else if (typeof value === 'string' && /^\d+(\.\d+)?\s*(ms|s|m|h|[KMG]i?B|B)$/i.test(value)) {
+        // "30s", "1MiB", "20ms": units are resolved to plain numbers before anyone reads them.
+        assert.equal(
+          typeof loaded[key],
+          'number',
+          `${at}${key} = ${JSON.stringify(value)} should be a number`,
+        )
+      }
+    }
+  }
+  check(written, config as unknown as Record<string, unknown>, '')
+})

@@ -1,0 +1,63 @@
+/**
+ * Builds miffy in-process with a config (defaults + overrides), listening on 127.0.0.1:0 for
+ * both servers, with its log lines captured. Closed in t.after.
+ */
+import type { TestContext } from 'node:test'
+import pino from 'pino'
+import { type App, buildApp } from '../../src/app.ts'
+import { loadConfig } from '../../src/config/load.ts'
+import type { MiffyConfig } from '../../src/config/schema.ts'
+import type { Sink } from '../../src/publish/sink.ts'
+
+export interface RunningProxy {
+  app: App
+  config: MiffyConfig
+  url: string
+  managementUrl: string
+  logs: Record<string, unknown>[]
+  /** the outcome counts of one route, from the ledger */
+  outcomes(route: string): Record<string, number>
+  /** resolves once every mirror started so far has been compared and counted */
+  settled(): Promise<void>
+}
+
+export async function startProxy(
+  t: TestContext,
+  overrides: Record<string, unknown>,
+  options: { sink?: Sink; env?: NodeJS.ProcessEnv } = {},
+): Promise<RunningProxy> {
+  const { config } = loadConfig({
+    env: options.env ?? {},
+    cwd: '/nonexistent',
+    overrides: { host: '127.0.0.1', ...overrides },
+  })
+  const logs: Record<string, unknown>[] = []
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write(line: string) {
+        logs.push(JSON.parse(line))
+      },
+    },
+  )
+  const app = await buildApp(config, { logger, ...(options.sink ? { sink: options.sink } : {}) })
+  t.after(() => app.close(2000))
+  await app.proxy.listen({ port: 0, host: '127.0.0.1' })
+  await app.management.listen({ port: 0, host: '127.0.0.1' })
+  const port = (s: typeof app.proxy) => (s.server.address() as { port: number }).port
+  return {
+    app,
+    config,
+    url: `http://127.0.0.1:${port(app.proxy)}`,
+    managementUrl: `http://127.0.0.1:${port(app.management)}`,
+    logs,
+    outcomes(route) {
+      const r = app.ctx.ledger.summary().routes.find((x) => x.route === route)
+      if (!r) throw new Error(`no route ${route} in the ledger`)
+      return r.outcomes
+    },
+    async settled() {
+      while (app.ctx.pending.size > 0) await Promise.allSettled([...app.ctx.pending])
+    },
+  }
+}
