@@ -12,6 +12,7 @@ import type { MiffyConfig } from './config/schema.ts'
 import { DivergenceLog } from './management/divergence-log.ts'
 import { createMetrics } from './management/metrics.ts'
 import { buildManagement } from './management/server.ts'
+import { localSource } from './management/source.ts'
 import { buildProxy } from './proxy/front-end.ts'
 import { ALWAYS_REDACTED } from './proxy/headers.ts'
 import { candidateAgent, parseUpstream, referenceAgent } from './proxy/upstream.ts'
@@ -37,7 +38,6 @@ export interface BuildOptions {
   /** use this sink instead of the one the config asks for */
   sink?: Sink
   registry?: Registry
-  metricsText?: () => Promise<string>
 }
 
 export async function buildApp(config: MiffyConfig, options: BuildOptions): Promise<App> {
@@ -87,13 +87,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       )
     },
   })
-  const management = buildManagement({
-    registry,
-    sink,
-    divergences: ctx.divergences,
-    ledger,
-    ...(options.metricsText ? { metricsText: options.metricsText } : {}),
-  })
+  const management = buildManagement(localSource(registry, sink, ctx.divergences, ledger))
 
   let closing: Promise<void> | undefined
   const close = (deadlineMs = config.shutdown_timeout) => {

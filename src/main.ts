@@ -2,8 +2,11 @@
  * The miffy process: load the config (a bad one stops start-up before any port opens), build the
  * app, listen, and shut down gracefully on SIGTERM/SIGINT (exit 0).
  */
+import cluster from 'node:cluster'
 import type { Logger } from 'pino'
 import { buildApp } from './app.ts'
+import { runPrimary } from './cluster/primary.ts'
+import { serveWorker } from './cluster/worker.ts'
 import { loadConfig } from './config/load.ts'
 import type { MiffyConfig } from './config/schema.ts'
 import { MiffyError } from './errors.ts'
@@ -12,22 +15,27 @@ import { createLogger } from './logger.ts'
 export async function start(config: MiffyConfig, log: Logger): Promise<void> {
   const app = await buildApp(config, { logger: log })
   await app.proxy.listen({ port: config.port, host: config.host })
-  await app.management.listen({ port: config.management_port, host: config.host })
   const address = (server: typeof app.proxy) => {
     const a = server.server.address()
     return typeof a === 'object' && a ? `${a.address}:${a.port}` : String(a)
   }
-  log.info(
-    {
-      proxy: address(app.proxy),
-      management: address(app.management),
-      reference: config.reference,
-      candidate: config.candidate,
-      experiments: config.routes.map((r) => r.path),
-      sink: app.sink.kind,
-    },
-    'miffy listening',
-  )
+  if (cluster.isWorker) {
+    // the primary serves the management port, merged across workers
+    serveWorker(app, address(app.proxy))
+  } else {
+    await app.management.listen({ port: config.management_port, host: config.host })
+    log.info(
+      {
+        proxy: address(app.proxy),
+        management: address(app.management),
+        reference: config.reference,
+        candidate: config.candidate,
+        experiments: config.routes.map((r) => r.path),
+        sink: app.sink.kind,
+      },
+      'miffy listening',
+    )
+  }
 
   let stopping = false
   const stop = async (signal: string) => {
@@ -59,7 +67,8 @@ async function main(): Promise<void> {
   for (const w of warnings) log.warn(w)
   log.debug({ files }, 'configuration loaded')
   try {
-    await start(config, log)
+    if (config.workers > 1 && cluster.isPrimary) await runPrimary(config, log)
+    else await start(config, cluster.isWorker ? log.child({ worker: cluster.worker?.id }) : log)
   } catch (err) {
     if (err instanceof MiffyError) {
       log.fatal(`${err.code}: ${err.message}`)

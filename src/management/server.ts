@@ -8,52 +8,37 @@
  * those who want to gate on it.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
-import type { Registry } from 'prom-client'
-import type { Sink } from '../publish/sink.ts'
-import type { Ledger } from '../shadow/ledger.ts'
-import type { DivergenceLog } from './divergence-log.ts'
+import type { DivergenceFilter, ManagementSource } from './source.ts'
 
-export interface ManagementOptions {
-  registry: Registry
-  sink: Sink
-  divergences: DivergenceLog
-  ledger: Ledger
-  /** replaces the local registry's exposition, e.g. with metrics aggregated across workers */
-  metricsText?: () => Promise<string>
-}
-
-export function buildManagement(options: ManagementOptions): FastifyInstance {
-  const { registry, sink, divergences, ledger } = options
+export function buildManagement(source: ManagementSource): FastifyInstance {
   const app = Fastify({ logger: false, return503OnClosing: false, forceCloseConnections: true })
 
   app.get('/healthz', async () => ({ status: 'healthy' }))
 
   app.get('/readyz', async (request, reply) => {
-    const state = sink.state()
+    const sink = await source.sink()
     const strict = Object.hasOwn(request.query as object, 'strict')
-    if (strict && state !== 'ready') reply.code(503)
-    return { status: 'ready', sink: { kind: sink.kind, state } }
+    if (strict && sink.state !== 'ready') reply.code(503)
+    return { status: 'ready', sink }
   })
 
   app.get('/metrics', async (_request, reply) => {
-    const text = options.metricsText ? await options.metricsText() : await registry.metrics()
-    reply.type(registry.contentType)
+    const { contentType, text } = await source.metrics()
+    reply.type(contentType)
     return text
   })
 
   app.get('/divergences', async (request) => {
     const q = request.query as Record<string, string | undefined>
     const limit =
-      q.limit === undefined
-        ? 100
-        : Math.max(0, Math.min(Number.parseInt(q.limit, 10) || 0, divergences.capacity))
-    const filter: { route?: string; fingerprint?: string; limit: number } = { limit }
+      q.limit === undefined ? 100 : Math.max(0, Math.min(Number.parseInt(q.limit, 10) || 0, source.capacity))
+    const filter: DivergenceFilter = { limit }
     if (q.route !== undefined) filter.route = q.route
     if (q.fingerprint !== undefined) filter.fingerprint = q.fingerprint
-    return { divergences: divergences.list(filter) }
+    return { divergences: await source.divergences(filter) }
   })
 
-  app.get('/divergences/summary', async () => ledger.summary())
+  app.get('/divergences/summary', async () => source.summary())
 
   app.setNotFoundHandler((request, reply) => {
     reply

@@ -22,14 +22,30 @@ class Ring {
     this.#count++
   }
 
-  percentiles(): { p50: number | null; p99: number | null; samples: number } {
-    const n = Math.min(this.#count, LATENCY_WINDOW)
-    if (n === 0) return { p50: null, p99: null, samples: 0 }
-    const sorted = this.#values.slice(0, n).sort()
-    // nearest rank: the ⌈q·n⌉-th smallest
-    const at = (q: number) => Math.round(sorted[Math.max(0, Math.ceil(q * n) - 1)]! * 100) / 100
-    return { p50: at(0.5), p99: at(0.99), samples: n }
+  values(): number[] {
+    return Array.from(this.#values.subarray(0, Math.min(this.#count, LATENCY_WINDOW)))
   }
+}
+
+function percentiles(values: readonly number[]): { p50: number | null; p99: number | null; samples: number } {
+  const n = values.length
+  if (n === 0) return { p50: null, p99: null, samples: 0 }
+  const sorted = Float64Array.from(values).sort()
+  // nearest rank: the ⌈q·n⌉-th smallest
+  const at = (q: number) => Math.round(sorted[Math.max(0, Math.ceil(q * n) - 1)]! * 100) / 100
+  return { p50: at(0.5), p99: at(0.99), samples: n }
+}
+
+/** One process's books in plain data: what workers send the primary, and what summaries merge. */
+export interface LedgerSnapshot {
+  routes: {
+    route: string
+    outcomes: Record<Outcome, number>
+    reference: number[]
+    candidate: number[]
+    transitions: [string, number][]
+    fingerprints: [string, FingerprintStat][]
+  }[]
 }
 
 interface FingerprintStat {
@@ -113,42 +129,91 @@ export class Ledger {
     s.fingerprints.set(divergence.fingerprint, { count: 1, example: { id, divergence }, lastSeen: at })
   }
 
+  snapshot(): LedgerSnapshot {
+    return {
+      routes: [...this.#routes].map(([route, st]) => ({
+        route,
+        outcomes: { ...st.outcomes },
+        reference: st.reference.values(),
+        candidate: st.candidate.values(),
+        transitions: [...st.transitions],
+        fingerprints: [...st.fingerprints],
+      })),
+    }
+  }
+
   summary(topFingerprints = 10) {
-    const routes = []
-    for (const [route, s] of this.#routes) {
-      const matched = Object.values(s.outcomes).reduce((a, b) => a + b, 0)
-      const dropped: Record<string, number> = {}
-      for (const o of OUTCOMES) {
-        if (
-          o.startsWith('dropped_') ||
-          o === 'circuit_open' ||
-          o.startsWith('candidate_') ||
-          o === 'reference_error'
-        ) {
-          dropped[o] = s.outcomes[o]
+    return summarize([this.snapshot()], topFingerprints)
+  }
+}
+
+/** The per-route summary of one or more processes' books (counts add up; latencies pool). */
+export function summarize(snapshots: readonly LedgerSnapshot[], topFingerprints = 10) {
+  const merged = new Map<string, LedgerSnapshot['routes'][number]>()
+  for (const snap of snapshots) {
+    for (const r of snap.routes) {
+      const m = merged.get(r.route)
+      if (!m) {
+        merged.set(r.route, {
+          ...r,
+          outcomes: { ...r.outcomes },
+          transitions: [...r.transitions],
+          fingerprints: r.fingerprints.map(([fp, st]) => [fp, { ...st }]),
+        })
+        continue
+      }
+      for (const o of OUTCOMES) m.outcomes[o] += r.outcomes[o]
+      m.reference.push(...r.reference)
+      m.candidate.push(...r.candidate)
+      const t = new Map(m.transitions)
+      for (const [k, v] of r.transitions) t.set(k, (t.get(k) ?? 0) + v)
+      m.transitions = [...t]
+      const f = new Map(m.fingerprints)
+      for (const [fp, st] of r.fingerprints) {
+        const known = f.get(fp)
+        if (!known) f.set(fp, { ...st })
+        else {
+          known.count += st.count
+          if (st.lastSeen > known.lastSeen) known.lastSeen = st.lastSeen
         }
       }
-      routes.push({
-        route,
-        matched,
-        sampled: matched - s.outcomes.sampled_out - s.outcomes.method_skipped,
-        equal: s.outcomes.equal,
-        diverged: s.outcomes.diverged,
-        dropped,
-        outcomes: { ...s.outcomes },
-        latency_ms: { reference: s.reference.percentiles(), candidate: s.candidate.percentiles() },
-        status_transitions: Object.fromEntries([...s.transitions].sort((a, b) => b[1] - a[1])),
-        top_fingerprints: [...s.fingerprints]
-          .sort((a, b) => b[1].count - a[1].count)
-          .slice(0, topFingerprints)
-          .map(([fingerprint, stat]) => ({
-            fingerprint,
-            count: stat.count,
-            last_seen: stat.lastSeen,
-            example: stat.example,
-          })),
-      })
+      m.fingerprints = [...f]
     }
-    return { routes }
   }
+  const routes = []
+  for (const r of merged.values()) {
+    const matched = Object.values(r.outcomes).reduce((a, b) => a + b, 0)
+    const dropped: Record<string, number> = {}
+    for (const o of OUTCOMES) {
+      if (
+        o.startsWith('dropped_') ||
+        o === 'circuit_open' ||
+        o.startsWith('candidate_') ||
+        o === 'reference_error'
+      ) {
+        dropped[o] = r.outcomes[o]
+      }
+    }
+    routes.push({
+      route: r.route,
+      matched,
+      sampled: matched - r.outcomes.sampled_out - r.outcomes.method_skipped,
+      equal: r.outcomes.equal,
+      diverged: r.outcomes.diverged,
+      dropped,
+      outcomes: r.outcomes,
+      latency_ms: { reference: percentiles(r.reference), candidate: percentiles(r.candidate) },
+      status_transitions: Object.fromEntries([...r.transitions].sort((a, b) => b[1] - a[1])),
+      top_fingerprints: [...r.fingerprints]
+        .sort((a, b) => b[1].count - a[1].count)
+        .slice(0, topFingerprints)
+        .map(([fingerprint, stat]) => ({
+          fingerprint,
+          count: stat.count,
+          last_seen: stat.lastSeen,
+          example: stat.example,
+        })),
+    })
+  }
+  return { routes }
 }

@@ -31,7 +31,8 @@ export function stickyValue(
       return Array.isArray(v) ? v[0] : v
     }
     case 'param':
-      return params[by.name]
+      // own properties only: a parameter named `constructor` must not find Object's
+      return Object.hasOwn(params, by.name) ? params[by.name] : undefined
     case 'query':
       return new URLSearchParams(query).get(by.name) ?? undefined
     case 'cookie':

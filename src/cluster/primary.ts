@@ -1,0 +1,140 @@
+/**
+ * `workers > 1`: the primary forks N miffy processes that share the proxy port (node:cluster),
+ * serves the management port itself with everything merged across workers (metrics through
+ * prom-client's AggregatorRegistry, divergences and summaries through IPC), replaces a worker
+ * that dies, and on SIGTERM/SIGINT lets every worker drain before exiting 0.
+ */
+import cluster, { type Worker } from 'node:cluster'
+import type { Logger } from 'pino'
+import { AggregatorRegistry } from 'prom-client'
+import type { MiffyConfig } from '../config/schema.ts'
+import type { PairMessage } from '../diff/model.ts'
+import { buildManagement } from '../management/server.ts'
+import type { ManagementSource } from '../management/source.ts'
+import { type LedgerSnapshot, summarize } from '../shadow/ledger.ts'
+import { type Answer, type Answers, type Ask, isMessage, type Listening, type Question } from './messages.ts'
+
+/** How long the primary waits for a worker to answer a management question. */
+const ASK_TIMEOUT_MS = 2000
+/** Replacements allowed per minute before the primary gives up (a crash loop). */
+const MAX_RESTARTS_PER_MINUTE = 10
+
+export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void> {
+  const aggregator = new AggregatorRegistry()
+  let nextId = 1
+  const pending = new Map<number, (data: unknown) => void>()
+  let stopping = false
+  const restarts: number[] = []
+
+  const onMessage = (m: unknown) => {
+    if (!isMessage<Answer>(m, 'miffy:answer')) return
+    pending.get(m.id)?.(m.data)
+    pending.delete(m.id)
+  }
+
+  const fork = (): Promise<string> =>
+    new Promise((resolve, reject) => {
+      const worker = cluster.fork()
+      worker.on('message', (m: unknown) => {
+        if (isMessage<Listening>(m, 'miffy:listening')) resolve(m.proxy)
+        else onMessage(m)
+      })
+      worker.once('exit', (code, signal) => {
+        reject(new Error(`worker exited during start-up (${signal ?? code})`))
+        if (stopping) return
+        log.error({ worker: worker.id, code, signal }, 'worker died; starting a replacement')
+        const now = Date.now()
+        restarts.push(now)
+        while (restarts.length > 0 && restarts[0]! < now - 60_000) restarts.shift()
+        if (restarts.length > MAX_RESTARTS_PER_MINUTE) {
+          log.fatal('workers keep dying; giving up')
+          process.exit(1)
+        }
+        fork().catch((err) => log.error({ err }, 'replacement worker failed to start'))
+      })
+    })
+
+  const addresses = await Promise.all(Array.from({ length: config.workers }, fork))
+
+  const ask = async <K extends Question['what']>(
+    question: Extract<Question, { what: K }>,
+  ): Promise<Answers[K][]> => {
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && w.isConnected())
+    const answers = await Promise.all(
+      workers.map(
+        (w) =>
+          new Promise<unknown>((resolve) => {
+            const id = nextId++
+            const timer = setTimeout(() => {
+              pending.delete(id)
+              resolve(undefined)
+            }, ASK_TIMEOUT_MS)
+            pending.set(id, (data) => {
+              clearTimeout(timer)
+              resolve(data)
+            })
+            const msg: Ask = { type: 'miffy:ask', id, question }
+            w.send(msg)
+          }),
+      ),
+    )
+    return answers.filter((a) => a !== undefined) as Answers[K][]
+  }
+
+  const source: ManagementSource = {
+    capacity: config.divergence_log,
+    metrics: async () => ({ contentType: aggregator.contentType, text: await aggregator.clusterMetrics() }),
+    sink: async () => {
+      const states = await ask({ what: 'sink' })
+      const kind = states[0]?.kind ?? 'unknown'
+      // ready only when every worker's sink is
+      const state =
+        states.length === 0 ? 'unavailable' : (states.find((s) => s.state !== 'ready')?.state ?? 'ready')
+      return { kind, state }
+    },
+    divergences: async (filter) => {
+      const lists = await ask({ what: 'divergences', filter })
+      return ([] as PairMessage[])
+        .concat(...lists)
+        .sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0))
+        .slice(0, filter.limit)
+    },
+    summary: async () => summarize((await ask({ what: 'snapshot' })) as LedgerSnapshot[]),
+  }
+  const management = buildManagement(source)
+  await management.listen({ port: config.management_port, host: config.host })
+  const a = management.server.address()
+  log.info(
+    {
+      proxy: addresses[0],
+      management: typeof a === 'object' && a ? `${a.address}:${a.port}` : String(a),
+      workers: config.workers,
+      reference: config.reference,
+      candidate: config.candidate,
+      experiments: config.routes.map((r) => r.path),
+    },
+    'miffy listening',
+  )
+
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal, workers: config.workers }, 'shutting down')
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w)
+    const exits = workers.map(
+      (w) => new Promise<void>((resolve) => (w.isDead() ? resolve() : w.once('exit', () => resolve()))),
+    )
+    for (const w of workers) w.process.kill('SIGTERM')
+    // workers have shutdown_timeout of their own; a little more here, then no more waiting
+    const timer = setTimeout(() => {
+      for (const w of workers) w.process.kill('SIGKILL')
+    }, config.shutdown_timeout + 2000)
+    await Promise.all(exits)
+    clearTimeout(timer)
+    await management.close()
+    log.info('stopped')
+    process.exit(0)
+  }
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+  process.once('SIGINT', () => void stop('SIGINT'))
+}
