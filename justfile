@@ -1,0 +1,21 @@
+# miffy's everyday commands. `just --list` shows them.
+
+# install, lint, typecheck and run every test, as CI does
+ci:
+    bash .ci/run
+
+# the proxy with the demo reference (:3000) and candidate (:3001); no Kafka needed
+demo:
+    npm run demo
+
+# a local single-node Kafka broker (KRaft), the one the tests use; Ctrl-C stops it
+kafka version="4.1":
+    npm run kafka -- --version {{version}}
+
+# read every divergence on the topic with kcat, from the beginning, as JSON
+consume brokers="127.0.0.1:9092" topic="miffy":
+    kcat -C -b {{brokers}} -t {{topic}} -o beginning -J -q
+
+# the benchmarks (writes BENCHMARKS.md)
+bench *args:
+    npm run bench -- {{args}}
