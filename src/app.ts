@@ -44,7 +44,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   const log = options.logger
   const registry = options.registry ?? new Registry()
   const metrics = createMetrics(registry)
-  const routes = buildExperiments(config, metrics)
+  const { table: routes, list: experiments } = buildExperiments(config, metrics)
   const ledger = new Ledger(metrics)
   for (const r of config.routes) ledger.declare(r.path)
   const maxCandidateTimeout = Math.max(
@@ -65,13 +65,23 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
     pending: new Set(),
   }
 
+  metrics.sources.limiters = () =>
+    experiments.map((e) => ({ route: e.route, inFlight: e.limiter.inFlight, queued: e.limiter.queued }))
+  metrics.sources.bufferedBytes = () => ctx.budget.used
+  const requestCounters = new Map<string, { inc(): void }>()
   const accessLog = log.child({ component: 'access' })
   const proxy = buildProxy({
     ctx,
     routes,
     reference: parseUpstream(config.reference),
     onDone(request, status, durationMs, completed) {
-      metrics.requests.labels(request.miffyRoute, String(status)).inc()
+      const key = `${status} ${request.miffyRoute}`
+      let counter = requestCounters.get(key)
+      if (!counter) {
+        counter = metrics.requests.labels(request.miffyRoute, String(status))
+        requestCounters.set(key, counter)
+      }
+      counter.inc()
       if (!accessLog.isLevelEnabled('info')) return
       accessLog.info(
         {

@@ -23,8 +23,16 @@ export type Outcome = (typeof OUTCOMES)[number]
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
+/** Live state read when /metrics is scraped, so the request path never touches a gauge. */
+export interface GaugeSources {
+  limiters: () => Iterable<{ route: string; inFlight: number; queued: number }>
+  bufferedBytes: () => number
+}
+
 export function createMetrics(registry: Registry = new Registry()) {
+  const sources: GaugeSources = { limiters: () => [], bufferedBytes: () => 0 }
   return {
+    sources,
     registry,
     requests: new Counter({
       name: 'miffy_http_requests_total',
@@ -50,12 +58,18 @@ export function createMetrics(registry: Registry = new Registry()) {
       help: 'Candidate calls under way, by route',
       labelNames: ['route'] as const,
       registers: [registry],
+      collect() {
+        for (const l of sources.limiters()) this.labels(l.route).set(l.inFlight)
+      },
     }),
     queued: new Gauge({
       name: 'miffy_candidate_queued',
       help: 'Mirrors waiting for a candidate slot, by route',
       labelNames: ['route'] as const,
       registers: [registry],
+      collect() {
+        for (const l of sources.limiters()) this.labels(l.route).set(l.queued)
+      },
     }),
     circuitOpen: new Gauge({
       name: 'miffy_circuit_open',
@@ -73,6 +87,9 @@ export function createMetrics(registry: Registry = new Registry()) {
       name: 'miffy_buffered_bytes',
       help: 'Bytes of bodies buffered for comparison, against memory_budget',
       registers: [registry],
+      collect() {
+        this.set(sources.bufferedBytes())
+      },
     }),
   }
 }

@@ -33,7 +33,6 @@ export async function runCandidate(
   ticket: Ticket,
   call: CandidateCall,
   budget: MemoryBudget,
-  onStart: () => void,
 ): Promise<CandidateResult> {
   const started = performance.now()
   const fail = (error: string, url = exp.candidates[0]!.url): CandidateResult => ({
@@ -45,7 +44,6 @@ export async function runCandidate(
     if (!(await ticket.ready)) return fail('timeout')
     const remaining = call.deadline - performance.now()
     if (remaining <= 0) return fail('timeout')
-    onStart()
     const idx = exp.picker.pick()
     const target = exp.candidates[idx]!
     const url = target.url + call.pathAndQuery

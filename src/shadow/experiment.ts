@@ -31,10 +31,15 @@ export interface Experiment {
   compare: CompareOptions
 }
 
-export function buildExperiments(config: MiffyConfig, metrics: Metrics): RouteTable<Experiment> {
+export function buildExperiments(
+  config: MiffyConfig,
+  metrics: Metrics,
+): { table: RouteTable<Experiment>; list: Experiment[] } {
   const table = new RouteTable<Experiment>()
+  const list: Experiment[] = []
   config.routes.forEach((route, i) => {
     const exp = compile(config, route, i, metrics)
+    list.push(exp)
     try {
       table.insert(route.path, exp)
     } catch (err) {
@@ -50,7 +55,7 @@ export function buildExperiments(config: MiffyConfig, metrics: Metrics): RouteTa
       throw err
     }
   })
-  return table
+  return { table, list }
 }
 
 function compile(config: MiffyConfig, route: RouteConfig, i: number, metrics: Metrics): Experiment {

@@ -63,6 +63,9 @@ class RouteStats {
   readonly candidate = new Ring()
   readonly transitions = new Map<string, number>()
   readonly fingerprints = new Map<string, FingerprintStat>()
+  /** prom-client children, looked up once per route rather than hashed on every request */
+  counters: Record<Outcome, { inc(): void }> | undefined
+  durations: Record<'reference' | 'candidate', { observe(v: number): void }> | undefined
 }
 
 export class Ledger {
@@ -89,14 +92,22 @@ export class Ledger {
   }
 
   outcome(route: string, outcome: Outcome): void {
-    this.#stats(route).outcomes[outcome]++
-    this.#metrics.outcomes.labels(route, outcome).inc()
+    const s = this.#stats(route)
+    s.outcomes[outcome]++
+    s.counters ??= Object.fromEntries(
+      OUTCOMES.map((o) => [o, this.#metrics.outcomes.labels(route, o)]),
+    ) as Record<Outcome, { inc(): void }>
+    s.counters[outcome].inc()
   }
 
   latency(route: string, role: 'reference' | 'candidate', ms: number): void {
     const s = this.#stats(route)
     s[role].push(ms)
-    this.#metrics.upstreamDuration.labels(route, role).observe(ms / 1000)
+    s.durations ??= {
+      reference: this.#metrics.upstreamDuration.labels(route, 'reference'),
+      candidate: this.#metrics.upstreamDuration.labels(route, 'candidate'),
+    }
+    s.durations[role].observe(ms / 1000)
   }
 
   /** Reference status × candidate status (`200→500`; `error` for a failed leg). */

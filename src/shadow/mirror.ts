@@ -85,7 +85,6 @@ export async function handleExperiment(
   const deadline = performance.now() + exp.candidateTimeoutMs
   const ticket = exp.limiter.enter(exp.candidateTimeoutMs)
   if (!ticket) return dropBeforeSending(ctx, reply, exp, 'dropped_queue_full')
-  ctx.metrics.queued.labels(route).set(exp.limiter.queued)
 
   let requestBody: Buffer | undefined
   let requestReserved = 0
@@ -133,10 +132,6 @@ export async function handleExperiment(
     ticket,
     { method: req.method!, pathAndQuery: req.url!, headers: candidateHeaders, body: requestBody, deadline },
     ctx.budget,
-    () => {
-      ctx.metrics.queued.labels(route).set(exp.limiter.queued)
-      ctx.metrics.inFlight.labels(route).set(exp.limiter.inFlight)
-    },
   )
   reply.hijack()
   const reference = forwardToClient(
@@ -150,10 +145,8 @@ export async function handleExperiment(
   )
   const done = Promise.all([reference, candidate]).then(
     ([ref, cand]) => {
-      ctx.metrics.inFlight.labels(route).set(exp.limiter.inFlight)
       settle(ctx, exp, { arrivedAt, request, params, requestBody, referenceHeaders }, ref, cand)
       ctx.budget.release(requestReserved + ref.reserved + cand.reserved)
-      ctx.metrics.bufferedBytes.set(ctx.budget.used)
     },
     (err) => ctx.log.error({ err, route }, 'mirror failed unexpectedly'),
   )

@@ -14,7 +14,7 @@ export interface Received {
   body: Buffer
 }
 
-export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => void | Promise<void>
+export type Handler = (req: IncomingMessage, res: ServerResponse, body: Buffer) => unknown
 
 export interface Upstream {
   url: string

@@ -1,0 +1,551 @@
+/**
+ * The Kafka sink: divergences go into a bounded in-memory outbox, and one background loop sends
+ * them in batches with kafkajs. Nothing Kafka does ever reaches the caller of `publish`: it
+ * serialises, checks the caps and enqueues, synchronously.
+ *
+ * Why an outbox of our own: kafkajs has no client-side queue (each `send()` is one request) and
+ * drops the messages of a send whose retries ran out (tulios/kafkajs#628), so buffering, retrying
+ * and counting what is lost are ours to do.
+ *
+ * Lifecycle of the connection: `connecting` → `ready`, or `unavailable` when the broker cannot be
+ * reached or refuses us (wrong SASL password). The loop keeps reconnecting with backoff; a broker
+ * that comes up later is used without restarting miffy. A failed send throws the producer away
+ * and reconnects with a fresh one. An outage is logged once when it starts and once when it ends.
+ */
+import { Kafka, type LogEntry, logLevel, type Message, type Producer } from 'kafkajs'
+import type { Logger } from 'pino'
+import { Counter, Gauge, type Registry } from 'prom-client'
+import type { PairMessage } from '../diff/model.ts'
+import {
+  type KafkaPropertyValue,
+  type MappedKafkaProperties,
+  mapKafkaProperties,
+} from './kafka-properties.ts'
+import type { Accepted, Sink, SinkState } from './sink.ts'
+
+export interface KafkaSinkOptions {
+  topic: string
+  /** the `[kafka]` table without `topic` (see kafka-properties.ts) */
+  properties: Record<string, KafkaPropertyValue>
+  outbox: {
+    /** messages waiting or in flight; beyond it `publish` answers `dropped_full` */
+    maxMessages: number
+    /** bytes (key + value) waiting or in flight; beyond it `publish` answers `dropped_full` */
+    maxBytes: number
+    /** messages per produce request */
+    batchSize: number
+    /** how long the first message of a batch waits for others */
+    lingerMs: number
+    /**
+     * Tries per message (connecting counts as a try while the broker is unreachable), after which
+     * it is dropped and counted `failed`.
+     * @default 10
+     */
+    maxAttempts?: number
+  }
+  logger: Logger
+  registry: Registry
+}
+
+interface Entry {
+  key: Buffer
+  value: Buffer
+  /** key + value bytes */
+  size: number
+  enqueuedAt: number
+  attempts: number
+}
+
+type Result =
+  | 'published'
+  | 'failed'
+  | 'dropped_full'
+  | 'dropped_oversize'
+  | 'dropped_closed'
+  | 'lost_on_shutdown'
+const RESULTS: readonly Result[] = [
+  'published',
+  'failed',
+  'dropped_full',
+  'dropped_oversize',
+  'dropped_closed',
+  'lost_on_shutdown',
+]
+
+const HEADERS = { 'content-type': 'application/json' }
+const DEFAULT_MAX_ATTEMPTS = 10
+const DEFAULT_BACKOFF_MS = 250
+const DEFAULT_MAX_BACKOFF_MS = 5_000
+/**
+ * Retries inside one kafkajs send when `retries` is not set (kafkajs's own default is 5). Few,
+ * because the outbox retries the whole batch anyway: a broker that hangs costs
+ * (retries + 1) × socket.timeout.ms before the outbox hears of it and says so.
+ */
+const DEFAULT_SEND_RETRIES = 2
+/** at most this long for kafkajs to disconnect (close() and discarded producers) */
+const DISCONNECT_GRACE_MS = 2_000
+/** Kafka's per-record framing plus our header, for sizing batches below message.max.bytes */
+const RECORD_OVERHEAD_BYTES = 100
+const OVERSIZE_LOG_INTERVAL_MS = 60_000
+
+export class KafkaSink implements Sink {
+  readonly kind = 'kafka'
+  readonly #topic: string
+  readonly #mapped: MappedKafkaProperties
+  readonly #kafka: Kafka
+  readonly #log: Logger
+  readonly #limits: Required<KafkaSinkOptions['outbox']>
+  readonly #backoff: { initial: number; max: number }
+  readonly #metrics: {
+    total: Counter<'result'>
+    messages: Gauge
+    bytes: Gauge
+    up: Gauge
+  }
+
+  /** the outbox: entries before #head are gone; the first batch from #head may be in flight */
+  #queue: Entry[] = []
+  #head = 0
+  #bytes = 0
+
+  #state: SinkState = 'connecting'
+  #producer: Producer | undefined
+  /** true from the first failure of an outage to the next success, so it is logged once */
+  #outage = false
+  #everConnected = false
+  #failures = 0
+  #closing = false
+  #stopped = false
+  #closeResult: Promise<{ sent: number; lost: number }> | undefined
+  #sent = 0
+  #waiter: { done: () => void; wakeOnPublish: boolean } | undefined
+  readonly #loop: Promise<void>
+  #oversize = { lastLog: 0, suppressed: 0 }
+  #lastError: unknown
+
+  constructor(options: KafkaSinkOptions) {
+    this.#topic = options.topic
+    this.#log = options.logger
+    // Throws MiffyError(MIFFY_ERR_KAFKA_PROPERTY) on a bad property: start-up stops with the reason.
+    this.#mapped = mapKafkaProperties(options.properties)
+    for (const warning of this.#mapped.warnings) this.#log.warn(warning)
+    this.#limits = { ...options.outbox, maxAttempts: options.outbox.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }
+    const retry = this.#mapped.kafka.retry ?? {}
+    this.#backoff = {
+      initial: retry.initialRetryTime ?? DEFAULT_BACKOFF_MS,
+      max: retry.maxRetryTime ?? DEFAULT_MAX_BACKOFF_MS,
+    }
+
+    const kafkaLog = this.#log.child({ component: 'kafkajs' })
+    this.#kafka = new Kafka({
+      ...this.#mapped.kafka,
+      // One try per connect(): the outbox loop owns reconnecting (with backoff, and it can stop at
+      // close()), whereas a kafkajs retry chain cannot be cancelled and goes on after disconnect()
+      // (tulios/kafkajs#1174). Sends keep kafkajs's retries: see the producer below.
+      retry: { ...retry, retries: 0 },
+      logLevel: kafkaLog.isLevelEnabled('trace')
+        ? logLevel.DEBUG
+        : kafkaLog.isLevelEnabled('debug')
+          ? logLevel.INFO
+          : logLevel.WARN,
+      logCreator: () => (entry: LogEntry) => {
+        const {
+          message,
+          timestamp: _t,
+          logger: _l,
+          ...extra
+        } = entry.log as LogEntry['log'] & { logger?: unknown }
+        // kafkajs logs every failed connection and retry at ERROR: during an outage that is a line
+        // per retry. The sink reports each outage and each loss itself, so these are debug detail.
+        const level =
+          entry.level === logLevel.ERROR
+            ? 'debug'
+            : entry.level === logLevel.WARN
+              ? 'warn'
+              : entry.level === logLevel.INFO
+                ? 'debug'
+                : 'trace'
+        kafkaLog[level]({ namespace: entry.namespace, ...extra }, message)
+      },
+    })
+
+    const registers = [options.registry]
+    // One sink per registry; a second one on the same registry (a test, a reload) reuses the metrics.
+    const existing = <T>(name: string) => options.registry.getSingleMetric(name) as T | undefined
+    this.#metrics = {
+      total:
+        existing<Counter<'result'>>('miffy_publish_total') ??
+        new Counter({
+          name: 'miffy_publish_total',
+          help: 'Divergence messages by outcome: published, failed (retries exhausted), dropped_full, dropped_oversize, dropped_closed, lost_on_shutdown',
+          labelNames: ['result'],
+          registers,
+        }),
+      messages:
+        existing<Gauge>('miffy_outbox_messages') ??
+        new Gauge({
+          name: 'miffy_outbox_messages',
+          help: 'Messages waiting in the outbox or in flight',
+          registers,
+        }),
+      bytes:
+        existing<Gauge>('miffy_outbox_bytes') ??
+        new Gauge({
+          name: 'miffy_outbox_bytes',
+          help: 'Bytes (key + value) waiting in the outbox or in flight',
+          registers,
+        }),
+      up:
+        existing<Gauge>('miffy_sink_up') ??
+        new Gauge({
+          name: 'miffy_sink_up',
+          help: '1 when the sink is connected and sending, else 0',
+          registers,
+        }),
+    }
+    for (const result of RESULTS) this.#metrics.total.inc({ result }, 0)
+    this.#metrics.up.set(0)
+    this.#updateGauges()
+
+    // The loop handles its own errors; this catch is the last line against an unhandled rejection.
+    this.#loop = this.#run().catch((err: unknown) => {
+      this.#log.error({ err }, 'kafka sink loop stopped unexpectedly')
+      this.#setState('unavailable')
+    })
+  }
+
+  publish(key: string, message: PairMessage): Accepted {
+    if (this.#closing) return this.#count('dropped_closed')
+    let value: Buffer
+    try {
+      value = Buffer.from(JSON.stringify(message))
+    } catch (err) {
+      // Only a BigInt or a cycle gets here, which the pipeline never builds; do not throw at the caller.
+      this.#log.error({ err, id: message.id }, 'divergence message cannot be serialised to JSON; dropped')
+      this.#count('failed')
+      return 'dropped_oversize'
+    }
+    const keyBytes = Buffer.from(key)
+    const size = keyBytes.length + value.length
+    // Dropped whole: cutting the JSON would hand consumers invalid JSON.
+    if (size > this.#mapped.maxMessageBytes) {
+      this.#logOversize(message.id, size)
+      return this.#count('dropped_oversize')
+    }
+    const count = this.#queue.length - this.#head
+    if (count >= this.#limits.maxMessages || this.#bytes + size > this.#limits.maxBytes) {
+      return this.#count('dropped_full')
+    }
+    this.#queue.push({ key: keyBytes, value, size, enqueuedAt: Date.now(), attempts: 0 })
+    this.#bytes += size
+    this.#updateGauges()
+    // Wake the loop when it waits for a first message, or lingers and now has a full batch.
+    if (count === 0 || count + 1 >= this.#limits.batchSize) this.#wake(true)
+    return 'queued'
+  }
+
+  state(): SinkState {
+    return this.#state
+  }
+
+  /**
+   * Stops accepting, sends what is queued until the outbox is empty or `deadlineMs` has passed,
+   * then disconnects. `sent`: messages delivered during close; `lost`: messages still queued or
+   * unconfirmed at the deadline (counted `lost_on_shutdown` and logged).
+   */
+  close(deadlineMs: number): Promise<{ sent: number; lost: number }> {
+    this.#closeResult ??= this.#close(deadlineMs)
+    return this.#closeResult
+  }
+
+  async #close(deadlineMs: number): Promise<{ sent: number; lost: number }> {
+    this.#closing = true
+    const deadlineAt = Date.now() + Math.max(0, deadlineMs)
+    const sentBefore = this.#sent
+    this.#wake(false)
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      this.#loop,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadlineMs)))),
+    ])
+    clearTimeout(timer)
+    this.#stopped = true
+    this.#wake(false)
+
+    const lost = this.#queue.length - this.#head
+    if (lost > 0) {
+      this.#metrics.total.inc({ result: 'lost_on_shutdown' }, lost)
+      const keys = this.#queue.slice(this.#head, this.#head + 10).map((e) => e.key.toString())
+      this.#log.warn(
+        { lost, deadlineMs, state: this.#state, keys },
+        `kafka sink closed with ${lost} divergence message(s) not delivered within ${deadlineMs} ms`,
+      )
+    }
+    this.#queue = []
+    this.#head = 0
+    this.#bytes = 0
+    this.#updateGauges()
+    const producer = this.#producer
+    this.#producer = undefined
+    // The deadline is the whole budget; a disconnect after a completed flush takes milliseconds.
+    if (producer)
+      await withTimeout(
+        producer.disconnect(),
+        Math.min(DISCONNECT_GRACE_MS, Math.max(100, deadlineAt - Date.now())),
+      )
+    this.#setState('closed')
+    const sent = this.#sent - sentBefore
+    this.#log.info({ sent, lost }, 'kafka sink closed')
+    return { sent, lost }
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      const count = this.#queue.length - this.#head
+      if (count === 0) {
+        if (this.#closing) return
+        if (this.#producer === undefined) {
+          // Connect even with nothing to send, so the state (and miffy_sink_up) says whether Kafka
+          // is reachable before the first divergence.
+          if (this.#state === 'unavailable') {
+            await this.#sleep(this.#nextBackoff(), true)
+            if (this.#stopped || this.#queue.length > this.#head) continue
+          }
+          await this.#connect()
+          continue
+        }
+        await this.#sleep(Number.POSITIVE_INFINITY, true)
+        continue
+      }
+
+      // Linger: let a batch fill up, unless closing or the oldest message has waited enough.
+      const waitMs = this.#queue[this.#head]!.enqueuedAt + this.#limits.lingerMs - Date.now()
+      if (!this.#closing && count < this.#limits.batchSize && waitMs > 0) {
+        await this.#sleep(waitMs, true)
+        continue
+      }
+
+      const batch = this.#peekBatch()
+      if (this.#producer === undefined && !(await this.#connect())) {
+        this.#failed(batch, this.#lastError)
+        await this.#sleep(this.#nextBackoff(), false)
+        continue
+      }
+      const producer = this.#producer!
+      try {
+        const messages: Message[] = batch.map((e) => ({ key: e.key, value: e.value, headers: HEADERS }))
+        const { acks, timeout, compression } = this.#mapped.send
+        await producer.send({ topic: this.#topic, messages, acks, timeout, compression })
+        if (this.#stopped) return
+        this.#delivered(batch.length)
+      } catch (err) {
+        if (this.#stopped) return
+        this.#lastError = err
+        this.#failures++
+        this.#failed(batch, err)
+        if (!this.#outage) {
+          this.#outage = true
+          this.#log.warn({ err: describe(err) }, 'kafka send failed; reconnecting')
+        }
+        // A fresh producer next time: after a broker bounce kafkajs may keep stale connections and
+        // metadata, and its failed send is done with (its retries ran out).
+        this.#producer = undefined
+        this.#setState('connecting')
+        void withTimeout(producer.disconnect(), DISCONNECT_GRACE_MS)
+        await this.#sleep(this.#nextBackoff(), false)
+      }
+    }
+  }
+
+  async #connect(): Promise<boolean> {
+    const retry = this.#mapped.kafka.retry ?? {}
+    const producer = this.#kafka.producer({
+      ...this.#mapped.producer,
+      // kafkajs merges this over the client's retry (retries 0 above): sends retry inside kafkajs
+      // as configured, connects do not.
+      retry: { ...retry, retries: retry.retries ?? DEFAULT_SEND_RETRIES },
+    })
+    try {
+      // Awaited here, never left floating: a connect() rejection nobody awaits is
+      // tulios/kafkajs#418's unhandled rejection.
+      await producer.connect()
+    } catch (err) {
+      this.#lastError = err
+      void withTimeout(producer.disconnect(), DISCONNECT_GRACE_MS)
+      if (!this.#outage) {
+        this.#outage = true
+        this.#log.warn(
+          { err: describe(err), brokers: this.#mapped.kafka.brokers },
+          'kafka unavailable; divergences are queued in the outbox while the sink retries in the background',
+        )
+      } else {
+        this.#log.debug({ err: describe(err) }, 'kafka still unavailable')
+      }
+      this.#failures++
+      this.#setState('unavailable')
+      return false
+    }
+    if (this.#stopped) {
+      void withTimeout(producer.disconnect(), DISCONNECT_GRACE_MS)
+      return false
+    }
+    this.#producer = producer
+    this.#setState('ready')
+    if (!this.#everConnected || this.#outage) {
+      this.#log.info(
+        { brokers: this.#mapped.kafka.brokers, topic: this.#topic },
+        this.#everConnected ? 'kafka reachable again' : 'kafka sink connected',
+      )
+    }
+    this.#everConnected = true
+    this.#outage = false
+    return true
+  }
+
+  /**
+   * The first messages from the head, capped by count and by bytes: the broker's message.max.bytes
+   * limits a whole record batch, not only one record.
+   */
+  #peekBatch(): Entry[] {
+    const batch: Entry[] = []
+    let bytes = 0
+    for (let i = this.#head; i < this.#queue.length && batch.length < this.#limits.batchSize; i++) {
+      const e = this.#queue[i]!
+      const framed = e.size + RECORD_OVERHEAD_BYTES
+      if (batch.length > 0 && bytes + framed > this.#mapped.maxMessageBytes) break
+      batch.push(e)
+      bytes += framed
+    }
+    return batch
+  }
+
+  #delivered(n: number): void {
+    this.#removeHead(n)
+    this.#sent += n
+    this.#failures = 0
+    this.#metrics.total.inc({ result: 'published' }, n)
+  }
+
+  /** One more try used by `batch`; drops (and counts) the messages that have none left. */
+  #failed(batch: Entry[], err: unknown): void {
+    let exhausted = 0
+    for (const e of batch) {
+      e.attempts++
+      if (e.attempts >= this.#limits.maxAttempts) exhausted++
+    }
+    if (exhausted === 0) return
+    // The oldest messages lead the batch and have the most tries: the exhausted ones are a prefix.
+    this.#removeHead(exhausted)
+    this.#metrics.total.inc({ result: 'failed' }, exhausted)
+    this.#log.warn(
+      { dropped: exhausted, attempts: this.#limits.maxAttempts, err: describe(err) },
+      `kafka sink dropped ${exhausted} divergence message(s) after ${this.#limits.maxAttempts} tries`,
+    )
+  }
+
+  #removeHead(n: number): void {
+    for (let i = 0; i < n; i++) this.#bytes -= this.#queue[this.#head + i]!.size
+    this.#head += n
+    // Compact now and then so the array does not grow without bound.
+    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
+      this.#queue = this.#queue.slice(this.#head)
+      this.#head = 0
+    }
+    this.#updateGauges()
+  }
+
+  #nextBackoff(): number {
+    const exp = Math.min(
+      this.#backoff.max,
+      this.#backoff.initial * 2 ** Math.min(20, Math.max(0, this.#failures - 1)),
+    )
+    // ±20% jitter, as kafkajs does, so many miffy instances do not reconnect in lockstep.
+    return Math.round(exp * (0.8 + Math.random() * 0.4))
+  }
+
+  /** Sleeps `ms`; close() always wakes it, publish() only when `wakeOnPublish`. */
+  #sleep(ms: number, wakeOnPublish: boolean): Promise<void> {
+    if (this.#stopped) return Promise.resolve()
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout | undefined
+      const done = () => {
+        clearTimeout(timer)
+        if (this.#waiter?.done === done) this.#waiter = undefined
+        resolve()
+      }
+      if (Number.isFinite(ms)) {
+        timer = setTimeout(done, ms)
+        // A backoff alone must not keep the process alive; lingering messages do.
+        if (!wakeOnPublish) timer.unref()
+      }
+      this.#waiter = { done, wakeOnPublish }
+    })
+  }
+
+  #wake(byPublish: boolean): void {
+    const waiter = this.#waiter
+    if (waiter && (!byPublish || waiter.wakeOnPublish)) waiter.done()
+  }
+
+  #setState(state: SinkState): void {
+    if (this.#state === 'closed') return
+    this.#state = state
+    this.#metrics.up.set(state === 'ready' ? 1 : 0)
+  }
+
+  #count(result: Result): Accepted {
+    this.#metrics.total.inc({ result })
+    return result as Accepted
+  }
+
+  #updateGauges(): void {
+    this.#metrics.messages.set(this.#queue.length - this.#head)
+    this.#metrics.bytes.set(this.#bytes)
+  }
+
+  #logOversize(id: string, size: number): void {
+    const now = Date.now()
+    if (now - this.#oversize.lastLog < OVERSIZE_LOG_INTERVAL_MS) {
+      this.#oversize.suppressed++
+      return
+    }
+    this.#log.warn(
+      { id, size, max: this.#mapped.maxMessageBytes, suppressed: this.#oversize.suppressed },
+      'divergence message larger than message.max.bytes; dropped (counted as dropped_oversize)',
+    )
+    this.#oversize = { lastLog: now, suppressed: 0 }
+  }
+}
+
+/** A kafkajs error, short: its name, message and the cause kafkajs wraps in retries-exceeded errors. */
+function describe(err: unknown): { name?: string; message: string; cause?: string } {
+  if (!(err instanceof Error)) return { message: String(err) }
+  const cause =
+    (err as { cause?: unknown; originalError?: unknown }).cause ??
+    (err as { originalError?: unknown }).originalError
+  return {
+    name: err.name,
+    message: err.message,
+    ...(cause instanceof Error ? { cause: `${cause.name}: ${cause.message}` } : {}),
+  }
+}
+
+/** Waits for `p` at most `ms`; never rejects (used for disconnects, which may hang or fail). */
+function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    timer.unref()
+    p.then(
+      () => {
+        clearTimeout(timer)
+        resolve()
+      },
+      () => {
+        clearTimeout(timer)
+        resolve()
+      },
+    )
+  })
+}
