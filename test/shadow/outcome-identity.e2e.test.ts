@@ -77,7 +77,7 @@ test('outcome identity under load with faults', async (t) => {
   for (const outcome of ['equal', 'diverged', 'candidate_timeout', 'candidate_error', 'reference_error']) {
     assert.ok((a[outcome] ?? 0) + (b[outcome] ?? 0) > 0, `${outcome} occurred: ${JSON.stringify({ a, b })}`)
   }
-  assert.ok(b.sampled_out > 0 && b.method_skipped > 0)
+  assert.ok((b.sampled_out ?? 0) > 0 && (b.method_skipped ?? 0) > 0)
   // and the same identity on /metrics
   const metrics = await (await request(`${proxy.managementUrl}/metrics`)).body.text()
   let fromMetrics = 0
