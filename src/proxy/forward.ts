@@ -1,7 +1,12 @@
 /**
- * The reference leg of an experiment: send the request with undici, stream the answer to the
- * client as soon as its headers arrive, and keep a copy of the body (up to a cap, within the
- * memory budget) for comparison. The client never waits for the copy or for the candidate.
+ * The reference leg of an experiment: send the request with undici's dispatcher, stream the
+ * answer to the client as soon as its headers arrive, and keep a copy of the body (up to a cap,
+ * within the memory budget) for comparison. The client never waits for the copy or for the
+ * candidate.
+ *
+ * This calls `Dispatcher.dispatch` with a handler rather than `request()`: the answer goes from
+ * undici's parser straight to the client socket, with no intermediate Readable per request
+ * (the mirrored path's CPU budget is in BENCHMARKS.md).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
@@ -28,7 +33,9 @@ export interface Forwarded {
   clientAborted: boolean
 }
 
-export async function forwardToClient(
+const EMPTY = Buffer.alloc(0)
+
+export function forwardToClient(
   dispatcher: Dispatcher,
   req: IncomingMessage,
   res: ServerResponse,
@@ -37,73 +44,50 @@ export async function forwardToClient(
   body: Buffer | Readable | undefined,
   capture: Capture | undefined,
 ): Promise<Forwarded> {
-  const started = performance.now()
-  let answer: Dispatcher.ResponseData
-  try {
-    answer = await dispatcher.request({
-      origin: upstream.origin,
-      path: upstreamPath(upstream, req.url!),
-      method: req.method as Dispatcher.HttpMethod,
-      headers,
-      body: body ?? null,
-    })
-  } catch (err) {
-    sendError(res, referenceFailure(err))
-    return {
-      leg: { ok: false, error: classify(err), durationMs: performance.now() - started },
-      capture: 'none',
-      reserved: 0,
-      clientAborted: res.destroyed && !res.writableFinished,
-    }
-  }
-  const responseHeaders = answer.headers as Record<string, string | string[]>
-  if (!res.destroyed) res.writeHead(answer.statusCode, downstreamResponseHeaders(responseHeaders))
-  return pump(answer, res, capture, started)
-}
-
-function pump(
-  answer: Dispatcher.ResponseData,
-  res: ServerResponse,
-  capture: Capture | undefined,
-  started: number,
-): Promise<Forwarded> {
-  const src = answer.body
   return new Promise((resolve) => {
+    const started = performance.now()
     const chunks: Buffer[] = []
     let size = 0
     let state: Forwarded['capture'] = capture ? 'ok' : 'none'
+    let status = 0
+    let responseHeaders: Record<string, string | string[]> = {}
+    let controller: Dispatcher.DispatchController | undefined
     let settled = false
+
+    const clientAborted = () => res.destroyed && !res.writableFinished
     const finish = (error?: unknown) => {
       if (settled) return
       settled = true
+      res.off('close', onClientClose)
       const durationMs = performance.now() - started
-      const clientAborted = !res.writableFinished && res.destroyed
       if (error !== undefined) {
         if (capture) capture.budget.release(size)
         resolve({
           leg: { ok: false, error: classify(error), durationMs },
           capture: 'none',
           reserved: 0,
-          clientAborted,
+          clientAborted: clientAborted(),
         })
         return
       }
+      const kept = state === 'ok'
       resolve({
         leg: {
           ok: true,
-          status: answer.statusCode,
-          headers: answer.headers as Record<string, string | string[]>,
-          body:
-            state === 'ok'
-              ? chunks.length === 1
-                ? chunks[0]!
+          status,
+          headers: responseHeaders,
+          body: kept
+            ? chunks.length === 1
+              ? chunks[0]!
+              : chunks.length === 0
+                ? EMPTY
                 : Buffer.concat(chunks, size)
-              : Buffer.alloc(0),
+            : EMPTY,
           durationMs,
         },
         capture: state,
-        reserved: state === 'ok' ? size : 0,
-        clientAborted,
+        reserved: kept ? size : 0,
+        clientAborted: clientAborted(),
       })
     }
     const stopCapture = (why: 'oversize' | 'memory') => {
@@ -112,42 +96,64 @@ function pump(
       chunks.length = 0
       size = 0
     }
-    src.on('data', (chunk: Buffer) => {
-      if (state === 'ok') {
-        if (size + chunk.length > capture!.max) stopCapture('oversize')
-        else if (!capture!.budget.tryReserve(chunk.length)) stopCapture('memory')
-        else {
-          chunks.push(chunk)
-          size += chunk.length
+    // The client left: keep reading only while the copy is still wanted for comparison.
+    const onClientClose = () => {
+      if (settled || res.writableFinished) return
+      if (state === 'ok') controller?.resume()
+      else controller?.abort(Object.assign(new Error('client went away'), { code: 'UND_ERR_ABORTED' }))
+    }
+    res.once('close', onClientClose)
+
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(c) {
+        controller = c
+      },
+      onResponseStart(_c, statusCode, upstreamHeaders) {
+        // 1xx informational answers are not forwarded; the final one follows
+        if (statusCode < 200) return
+        status = statusCode
+        responseHeaders = upstreamHeaders as Record<string, string | string[]>
+        if (!res.destroyed) res.writeHead(statusCode, downstreamResponseHeaders(responseHeaders))
+      },
+      onResponseData(c, chunk) {
+        if (state === 'ok') {
+          if (size + chunk.length > capture!.max) stopCapture('oversize')
+          else if (!capture!.budget.tryReserve(chunk.length)) stopCapture('memory')
+          else {
+            chunks.push(chunk)
+            size += chunk.length
+          }
         }
-      }
-      if (res.destroyed) {
-        // Nobody to answer and nothing to compare: stop reading the reference.
-        if (state !== 'ok') src.destroy()
-        return
-      }
-      if (!res.write(chunk)) {
-        src.pause()
-        res.once('drain', () => src.resume())
-      }
-    })
-    src.once('end', () => {
-      if (!res.destroyed) res.end()
-      finish()
-    })
-    src.once('error', (err) => {
-      if (!res.destroyed) res.destroy(err)
-      finish(err)
-    })
-    src.once('close', () => {
-      if (!src.readableEnded)
-        finish(Object.assign(new Error('reference body aborted'), { code: 'UND_ERR_ABORTED' }))
-    })
-    res.once('close', () => {
-      // The client left: keep reading only while the copy is still wanted for comparison.
-      if (src.readableEnded) return
-      if (state === 'ok') src.resume()
-      else src.destroy()
-    })
+        if (res.destroyed) {
+          // nobody to answer and nothing to compare: stop reading the reference
+          if (state !== 'ok')
+            c.abort(Object.assign(new Error('client went away'), { code: 'UND_ERR_ABORTED' }))
+          return
+        }
+        if (!res.write(chunk)) {
+          c.pause()
+          res.once('drain', () => c.resume())
+        }
+      },
+      onResponseEnd() {
+        if (!res.destroyed) res.end()
+        finish()
+      },
+      onResponseError(_c, err) {
+        if (!res.headersSent) sendError(res, referenceFailure(err))
+        else if (!res.destroyed) res.destroy(err)
+        finish(err)
+      },
+    }
+    dispatcher.dispatch(
+      {
+        origin: upstream.origin,
+        path: upstreamPath(upstream, req.url!),
+        method: req.method as Dispatcher.HttpMethod,
+        headers,
+        body: body ?? null,
+      },
+      handler,
+    )
   })
 }

@@ -26,8 +26,11 @@ const HOP_BY_HOP = new Set([
   'http2-settings',
 ])
 
-/** Request headers dropped on the way up in addition to hop-by-hop ones. */
-const REQUEST_DROP = new Set(['host', 'content-length', ROLE_HEADER])
+/**
+ * Request headers dropped on the way up in addition to hop-by-hop ones. `expect`: Node's server
+ * has already answered `100-continue` to the client, and undici refuses to send the header.
+ */
+const REQUEST_DROP = new Set(['host', 'content-length', 'expect', ROLE_HEADER])
 
 function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
   if (value === undefined) return undefined

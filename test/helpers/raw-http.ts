@@ -39,6 +39,8 @@ export function rawRequest(base: string, text: string, timeoutMs = 5000): Promis
 function parse(text: string): RawResponse | undefined {
   const end = text.indexOf('\r\n\r\n')
   if (end < 0) return undefined
+  // 1xx informational answers (100 Continue) precede the real one
+  if (/^HTTP\/1\.[01] 1\d\d /.test(text)) return parse(text.slice(end + 4))
   const [statusLine, ...lines] = text.slice(0, end).split('\r\n')
   const headers: Record<string, string> = {}
   for (const l of lines) {

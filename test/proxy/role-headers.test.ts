@@ -98,3 +98,37 @@ test('a route may name its own reference and candidate', async (t) => {
   assert.equal(reference.received.length, 0)
   assert.equal(candidate.received.length, 1)
 })
+
+test('Expect: 100-continue is answered by miffy and not forwarded; both legs get the body', async (t) => {
+  const reference = await startUpstream(t, json(200, { ok: true }))
+  const candidate = await startUpstream(t, json(200, { ok: true }))
+  const proxy = await startProxy(t, {
+    reference: reference.url,
+    candidate: candidate.url,
+    routes: [{ path: '/api/{id}' }],
+  })
+  for (const path of ['/api/1', '/plain']) {
+    const res = await rawRequest(
+      proxy.url,
+      [
+        `POST ${path} HTTP/1.1`,
+        'Host: x',
+        'Content-Length: 5',
+        'Expect: 100-continue',
+        'Connection: close',
+        '',
+        'hello',
+      ].join('\r\n'),
+    )
+    assert.equal(res.status, 200)
+  }
+  await proxy.settled()
+  assert.deepEqual(
+    reference.received.map((r) => [r.url, r.body.toString(), r.headers.expect]),
+    [
+      ['/api/1', 'hello', undefined],
+      ['/plain', 'hello', undefined],
+    ],
+  )
+  assert.equal(candidate.received[0]!.body.toString(), 'hello')
+})
