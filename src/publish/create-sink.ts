@@ -9,7 +9,10 @@ import { LogSink } from './log-sink.ts'
 import type { Sink } from './sink.ts'
 
 export function wantsKafka(config: MiffyConfig): boolean {
-  return config.kafka['bootstrap.servers'] !== undefined || config.kafka.brokers !== undefined
+  const k = config.kafka
+  return (
+    k['bootstrap.servers'] !== undefined || k['metadata.broker.list'] !== undefined || k.brokers !== undefined
+  )
 }
 
 /** kafkajs is loaded only when Kafka is configured: a demo or log-only run never pays for it. */

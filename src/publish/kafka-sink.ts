@@ -329,6 +329,8 @@ export class KafkaSink implements Sink {
 
       const batch = this.#peekBatch()
       if (this.#producer === undefined && !(await this.#connect())) {
+        // close() may have given up on us while connect() was pending, and emptied the outbox.
+        if (this.#stopped) return
         this.#failed(batch, this.#lastError)
         await this.#sleep(this.#nextBackoff(), false)
         continue
@@ -348,6 +350,8 @@ export class KafkaSink implements Sink {
         if (!this.#outage) {
           this.#outage = true
           this.#log.warn({ err: describe(err) }, 'kafka send failed; reconnecting')
+        } else {
+          this.#log.debug({ err: describe(err) }, 'kafka send failed again')
         }
         // A fresh producer next time: after a broker bounce kafkajs may keep stale connections and
         // metadata, and its failed send is done with (its retries ran out).
@@ -374,6 +378,7 @@ export class KafkaSink implements Sink {
     } catch (err) {
       this.#lastError = err
       void withTimeout(producer.disconnect(), DISCONNECT_GRACE_MS)
+      if (this.#stopped) return false
       if (!this.#outage) {
         this.#outage = true
         this.#log.warn(
@@ -393,15 +398,20 @@ export class KafkaSink implements Sink {
     }
     this.#producer = producer
     this.#setState('ready')
-    if (!this.#everConnected || this.#outage) {
-      this.#log.info(
-        { brokers: this.#mapped.kafka.brokers, topic: this.#topic },
-        this.#everConnected ? 'kafka reachable again' : 'kafka sink connected',
-      )
+    if (!this.#everConnected) {
+      this.#everConnected = true
+      this.#log.info({ brokers: this.#mapped.kafka.brokers, topic: this.#topic }, 'kafka sink connected')
     }
-    this.#everConnected = true
-    this.#outage = false
+    // With messages waiting, the outage ends when one is delivered (a broker may accept the
+    // connection and still refuse the topic).
+    if (this.#queue.length === this.#head) this.#recovered()
     return true
+  }
+
+  #recovered(): void {
+    if (!this.#outage) return
+    this.#outage = false
+    this.#log.info({ brokers: this.#mapped.kafka.brokers, topic: this.#topic }, 'kafka reachable again')
   }
 
   /**
@@ -426,6 +436,7 @@ export class KafkaSink implements Sink {
     this.#sent += n
     this.#failures = 0
     this.#metrics.total.inc({ result: 'published' }, n)
+    this.#recovered()
   }
 
   /** One more try used by `batch`; drops (and counts) the messages that have none left. */
