@@ -8,6 +8,7 @@
  * those who want to gate on it.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
+import { registerDashboard } from './dashboard.ts'
 import type { DivergenceFilter, ManagementSource } from './source.ts'
 
 export function buildManagement(source: ManagementSource): FastifyInstance {
@@ -39,6 +40,8 @@ export function buildManagement(source: ManagementSource): FastifyInstance {
   })
 
   app.get('/divergences/summary', async () => source.summary())
+
+  registerDashboard(app)
 
   app.setNotFoundHandler((request, reply) => {
     reply

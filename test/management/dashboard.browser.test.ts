@@ -1,0 +1,203 @@
+/**
+ * GET /dashboard in a real headless Chromium (Debian's `chromium`, driven by playwright-core):
+ * the page shows the ledger's counts, filters the divergence list by fingerprint and route, and
+ * shows upstream text literally (a `<script>` in a body is text, never markup).
+ */
+import assert from 'node:assert/strict'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { chromium } from 'playwright-core'
+import { request } from 'undici'
+import type { PairMessage } from '../../src/diff/model.ts'
+import { startProxy } from '../helpers/proxy.ts'
+import { closedPort, json, startUpstream } from '../helpers/upstream.ts'
+
+const CHROMIUM = '/usr/bin/chromium'
+const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>'
+
+/** Polls `check` (the page re-renders every 2 s) until it holds, or fails naming `what`. */
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+}
+
+test('the dashboard shows the ledger, filters divergences and escapes upstream text', async (t) => {
+  assert.ok(
+    existsSync(CHROMIUM),
+    `${CHROMIUM} not found: this test needs the Debian package \`chromium\` (apt-get install -y chromium)`,
+  )
+
+  // /users/3 differs in body; /orders/{2,3} differ in status and carry the payload; /users/1,
+  // /users/2 and /orders/1 are equal; /legacy/1's candidate is down (a drop: candidate_error)
+  const reference = await startUpstream(t, (req, res, body) => {
+    const id = req.url!.split('/')[2]
+    if (req.url!.startsWith('/orders/')) return json(200, { id, note: XSS })(req, res, body)
+    return json(200, { id, name: 'ada' })(req, res, body)
+  })
+  const candidate = await startUpstream(t, (req, res, body) => {
+    const id = req.url!.split('/')[2]
+    if (req.url!.startsWith('/orders/'))
+      return id === '1'
+        ? json(200, { id, note: XSS })(req, res, body)
+        : json(500, { id, note: 'ok' })(req, res, body)
+    return json(200, { id, name: id === '3' ? 'bob' : 'ada' })(req, res, body)
+  })
+  const proxy = await startProxy(t, {
+    reference: reference.url,
+    candidate: candidate.url,
+    routes: [
+      { path: '/users/{id}' },
+      { path: '/orders/{id}' },
+      { path: '/legacy/{id}', candidate: `http://127.0.0.1:${await closedPort()}` },
+    ],
+  })
+  const send = async (path: string) => {
+    await (await request(`${proxy.url}${path}`)).body.text()
+    await proxy.settled()
+  }
+  for (const p of ['/users/1', '/users/2', '/users/3', '/orders/1', '/orders/2', '/orders/3', '/legacy/1'])
+    await send(p)
+
+  const userDataDir = await mkdtemp(join(tmpdir(), 'miffy-chromium-'))
+  t.after(() => rm(userDataDir, { recursive: true, force: true }))
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 800 },
+    timeout: 15_000,
+  })
+  t.after(() => context.close())
+  const page = context.pages()[0] ?? (await context.newPage())
+  page.setDefaultTimeout(5_000)
+  const dialogs: string[] = []
+  page.on('dialog', (d) => {
+    dialogs.push(d.message())
+    void d.dismiss()
+  })
+  const pageErrors: string[] = []
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  page.on('console', (m) => {
+    if (m.type() === 'error') pageErrors.push(m.text())
+  })
+
+  const response = await page.goto(`${proxy.managementUrl}/dashboard`)
+  assert.ok(response)
+  assert.equal(response.status(), 200)
+  assert.match(response.headers()['content-security-policy'] ?? '', /script-src 'sha256-/)
+
+  // every route row shows exactly the ledger's numbers
+  const ledger = proxy.app.ctx.ledger.summary()
+  await page
+    .locator('#routes tr.route')
+    .nth(ledger.routes.length - 1)
+    .waitFor()
+  for (const r of ledger.routes) {
+    const row = page.locator(`#routes tr.route[data-route="${r.route}"]`)
+    for (const field of ['matched', 'sampled', 'equal', 'diverged'] as const)
+      assert.equal(
+        await row.locator(`[data-field="${field}"]`).textContent(),
+        String(r[field]),
+        `${r.route} ${field}`,
+      )
+  }
+  const counts = (route: string) => ledger.routes.find((r) => r.route === route)!
+  assert.deepEqual(
+    [counts('/users/{id}').equal, counts('/users/{id}').diverged, counts('/orders/{id}').diverged],
+    [2, 1, 2],
+  )
+  assert.equal(counts('/legacy/{id}').dropped.candidate_error, 1)
+  assert.equal(
+    await page.locator('#routes tr[data-route="/legacy/{id}"] [data-reason="candidate_error"]').textContent(),
+    'candidate_error 1',
+  )
+  assert.equal(
+    await page
+      .locator('#routes [data-route-detail="/orders/{id}"] [data-transition="200→500"] td.num')
+      .textContent(),
+    '2',
+  )
+
+  // the list matches /divergences, newest first
+  const api = (await (await request(`${proxy.managementUrl}/divergences?limit=50`)).body.json()) as {
+    divergences: PairMessage[]
+  }
+  const listIds = () =>
+    page.locator('#divergences tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))
+  assert.deepEqual(
+    await listIds(),
+    api.divergences.map((d) => d.id),
+  )
+
+  // upstream text is shown as text: no dialog, no element made from it, the payload visible as is
+  const orders = page.locator('#divergences tbody tr[data-route="/orders/{id}"]').first()
+  assert.match(
+    (await orders.locator('td.diffs').textContent()) ?? '',
+    /<script>alert\(1\)<\/script><img src=x/,
+  )
+  assert.ok(await page.getByText(XSS).first().isVisible())
+  assert.equal(await page.locator('main script, main img').count(), 0)
+
+  // clicking a fingerprint (in the route's top fingerprints) filters the list by it
+  const rows = () =>
+    page.locator('#divergences tbody tr').evaluateAll((trs) =>
+      trs.map((r) => ({
+        fingerprint: r.getAttribute('data-fingerprint'),
+        route: r.getAttribute('data-route'),
+      })),
+    )
+  const fp = counts('/users/{id}').top_fingerprints[0]!.fingerprint
+  await page.locator(`#routes [data-route-detail="/users/{id}"] button[data-fingerprint="${fp}"]`).click()
+  await until(
+    async () => (await rows()).every((r) => r.fingerprint === fp),
+    'the list filtered by fingerprint',
+  )
+  assert.deepEqual(
+    await listIds(),
+    api.divergences.filter((d) => d.divergence?.fingerprint === fp).map((d) => d.id),
+  )
+  assert.equal(await page.locator('#f-fp').inputValue(), fp)
+  assert.ok(page.url().endsWith(`#fingerprint=${fp}`), page.url())
+
+  // the route filter, after clearing
+  await page.locator('#f-clear').click()
+  await page.locator('#f-route').selectOption('/orders/{id}')
+  await until(async () => {
+    const shown = await rows()
+    return shown.length === 2 && shown.every((r) => r.route === '/orders/{id}')
+  }, 'the list filtered by route')
+
+  // polling: a new divergence shows up without a reload
+  await page.locator('#f-clear').click()
+  await send('/users/3')
+  const diverged = page.locator('#routes tr[data-route="/users/{id}"] [data-field="diverged"]')
+  await until(async () => (await diverged.textContent()) === '2', 'the next poll', 6_000)
+  await until(
+    async () => (await page.locator('#divergences tbody tr').count()) === api.divergences.length + 1,
+    'the new divergence listed',
+  )
+  assert.equal(await page.locator('#sink').textContent(), 'sink: log · ready')
+
+  const shots = await mkdtemp(join(tmpdir(), 'miffy-dashboard-'))
+  const shot = join(shots, 'dashboard.png')
+  await page.screenshot({ path: shot, fullPage: true })
+  t.diagnostic(`screenshot: ${shot}`)
+
+  assert.deepEqual(dialogs, [])
+  assert.deepEqual(pageErrors, [])
+})
