@@ -4,7 +4,6 @@
  * Bodies are never parsed: the content-type parser hands the raw stream through.
  */
 
-import replyFrom from '@fastify/reply-from'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import { MiffyError } from '../errors.ts'
 import type { RouteTable } from '../routing/route-table.ts'
@@ -71,8 +70,6 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
 
-  app.register(replyFrom, { undici: ctx.referenceDispatcher as never, disableRequestLogging: true })
-
   app.addHook('onRequest', (request, reply, done) => {
     const started = performance.now()
     const bad = (request.raw as unknown as Record<symbol, string | undefined>)[BAD_TARGET]
@@ -92,7 +89,10 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
     const url = request.raw.url!
     const q = url.indexOf('?')
     const match = routes.match(q >= 0 ? url.slice(0, q) : url)
-    if (!match) return passthrough(reply, reference)
+    if (!match) {
+      reply.hijack()
+      return passthrough(ctx.referenceDispatcher, request.raw, reply.raw, reference)
+    }
     request.miffyRoute = match.pattern
     return handleExperiment(ctx, request, reply, match.value, match.params)
   }

@@ -73,7 +73,9 @@ export async function handleExperiment(
   const skipped = preCheck(exp, request, params)
   if (skipped) {
     ctx.ledger.outcome(route, skipped)
-    return passthrough(reply, exp.reference) as unknown as Promise<void>
+    reply.hijack()
+    await passthrough(ctx.referenceDispatcher, request.raw, reply.raw, exp.reference)
+    return
   }
 
   const req = request.raw
@@ -155,7 +157,7 @@ export async function handleExperiment(
   await reference
 }
 
-function dropBeforeSending(
+async function dropBeforeSending(
   ctx: ShadowContext,
   reply: FastifyReply,
   exp: Experiment,
@@ -163,7 +165,8 @@ function dropBeforeSending(
 ): Promise<void> {
   exp.breaker.abandon()
   ctx.ledger.outcome(exp.route, outcome)
-  return passthrough(reply, exp.reference) as unknown as Promise<void>
+  reply.hijack()
+  await passthrough(ctx.referenceDispatcher, reply.request.raw, reply.raw, exp.reference)
 }
 
 interface RequestInfo {
