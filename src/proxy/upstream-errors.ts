@@ -26,13 +26,6 @@ const BY_CODE: Record<string, FailureKind> = {
   HPE_INVALID_CONSTANT: 'invalid_response',
   UND_ERR_ABORTED: 'aborted',
   ABORT_ERR: 'aborted',
-  // @fastify/reply-from wraps undici's errors in its own; its codes say the same things.
-  FST_REPLY_FROM_GATEWAY_TIMEOUT: 'timeout',
-  FST_REPLY_FROM_CONNECT_TIMEOUT: 'timeout',
-  FST_REPLY_FROM_SERVICE_UNAVAILABLE: 'connection',
-  FST_REPLY_FROM_CONNECTION_RESET: 'reset',
-  FST_REPLY_FROM_UNDICI_SOCKET: 'reset',
-  FST_REPLY_FROM_BAD_GATEWAY: 'invalid_response',
 }
 
 export function classify(err: unknown, depth = 0): FailureKind {
@@ -41,8 +34,7 @@ export function classify(err: unknown, depth = 0): FailureKind {
   // DOMException (AbortSignal reasons) has a numeric `code`.
   const code = typeof e.code === 'string' ? e.code : undefined
   if (code?.startsWith('HPE_')) return 'invalid_response'
-  // The innermost specific code wins: undici and reply-from wrap the socket error, and
-  // reply-from's "service unavailable" may wrap what was really a reset.
+  // The innermost specific code wins: undici wraps the socket error in its own.
   const inner = classify(e.cause, depth + 1)
   if (inner !== 'error') return inner
   if (code && BY_CODE[code]) return BY_CODE[code]!
