@@ -69,7 +69,7 @@ test('classify: the innermost specific cause wins', () => {
 
 test('classify: an outer code is used when the causes say nothing specific', () => {
   assert.equal(classify(coded('ECONNREFUSED', new Error('no code here'))), 'connection')
-  assert.equal(classify(coded('FST_REPLY_FROM_GATEWAY_TIMEOUT', coded('SOMETHING_UNKNOWN'))), 'timeout')
+  assert.equal(classify(coded('UND_ERR_HEADERS_TIMEOUT', coded('SOMETHING_UNKNOWN'))), 'timeout')
 })
 
 test('classify: nested causes are followed, and a cycle ends', () => {
