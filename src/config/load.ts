@@ -9,6 +9,7 @@ import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseToml, TomlError } from 'smol-toml'
 import type { z } from 'zod'
+import { closestName } from '../did-you-mean.ts'
 import { MiffyError } from '../errors.ts'
 import { readEnv } from './env.ts'
 import { configSchema, type MiffyConfig } from './schema.ts'
@@ -202,28 +203,7 @@ function knownKeys(path: readonly string[]): string[] {
 
 /** The closest known key within two edits, for "did you mean". */
 function suggest(key: string, known: readonly string[]): string | undefined {
-  let best: string | undefined
-  let bestDistance = 3
-  for (const candidate of known) {
-    const d = editDistance(key, candidate)
-    if (d < bestDistance) {
-      best = candidate
-      bestDistance = d
-    }
-  }
-  return best
-}
-
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i]
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    prev = cur
-  }
-  return prev[b.length]!
+  return closestName(key, known, 3)
 }
 
 function deepFreeze<T>(value: T): T {

@@ -19,6 +19,7 @@ import {
   type RetryOptions,
   type SASLOptions,
 } from 'kafkajs'
+import { closestName } from '../did-you-mean.ts'
 import { MiffyError } from '../errors.ts'
 
 export type KafkaPropertyValue = string | number | boolean | string[]
@@ -618,26 +619,5 @@ class PropertyReader {
 /** The nearest known property name, for "did you mean" on a typo. */
 function closest(name: string): string | undefined {
   const candidates = [...KNOWN.keys(), ...Object.keys(IGNORED_PROPERTIES)]
-  let best: string | undefined
-  let bestDistance = Math.max(3, Math.floor(name.length / 4)) + 1
-  for (const c of candidates) {
-    const d = levenshtein(name, c)
-    if (d < bestDistance) {
-      best = c
-      bestDistance = d
-    }
-  }
-  return best
-}
-
-function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i)
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i]
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
-    }
-    prev = cur
-  }
-  return prev[b.length]!
+  return closestName(name, candidates, Math.max(3, Math.floor(name.length / 4)) + 1)
 }
