@@ -1,0 +1,612 @@
+/**
+ * The benchmark, in one command (`npm run bench`, `just bench`): origin servers, miffy, nginx
+ * with its `mirror` module, a real Kafka broker and a load generator, all on loopback, every
+ * scenario for a fixed time, then BENCHMARKS.md and bench/latency.svg.
+ *
+ *   npm run bench                                   # full run, writes BENCHMARKS.md
+ *   npm run bench -- --seconds 5 --only mirror-equal,nginx-mirror-equal
+ *   npm run bench -- --smoke                        # 2 s per scenario, writes nothing
+ *
+ * Options:
+ *   --seconds N          measured seconds per scenario (default 10)
+ *   --slow-seconds N     measured seconds of the slow-candidate scenarios (default 60: the RSS
+ *                        flatness target is over the last half of 60 s)
+ *   --warmup N           unmeasured seconds before each (default 2; 0: none)
+ *   --connections N      client connections (default 32)
+ *   --rounds N           runs of each scenario, interleaved; the median by req/s is reported
+ *                        (default 3; 1 in --smoke; the slow-candidate scenarios run once)
+ *   --smoke              2 s per scenario, 1 s warm-up; writes no report unless --out is given
+ *   --only a,b           only these scenarios (names in bench/scenarios.ts), in the usual order
+ *   --out FILE           the report (default BENCHMARKS.md; none in --smoke)
+ *   --svg FILE           the chart (default bench/latency.svg, or latency.svg next to --out)
+ *   --json FILE          the raw results (default bench/results/latest.json, unless --out or
+ *                        --smoke is given)
+ *   --load wrk|autocannon  load generator (default: wrk when installed)
+ *   --kafka-brokers H:P  use this broker instead of starting one (Kafka-down then points miffy
+ *                        at a closed port instead of killing the broker)
+ *   --kafka-version V    the broker started by default (4.1)
+ *   --no-kafka           no broker: miffy uses its log sink; Kafka-down still runs (closed port)
+ *   --cpu-prof DIR       run miffy under `node --cpu-prof`, profiles into DIR
+ *                        (summarise them with `node bench/profile-summary.ts DIR`)
+ *   --render FILE        run nothing: write the report again from a results file (--json)
+ *
+ * Everything started is killed at the end, on an error, on Ctrl-C, and by a watchdog when the
+ * run overruns twice its planned time.
+ */
+
+import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, release, tmpdir, totalmem } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { parseArgs } from 'node:util'
+import { type LoadTool, runLoad, wrkAvailable, wrkVersion } from './load.ts'
+import { type Metrics, type Miffy, outcomes, ROOT, settle, startMiffy, sum } from './miffy.ts'
+import { NGINX_MISSING, nginxBinary, nginxVersion, startNginx } from './nginx.ts'
+import { type Origin, startOrigin } from './origin.ts'
+import { RssSampler, summariseRss, treeCpu } from './proc-stats.ts'
+import { freePorts, killAllSync, type Managed, stopAll } from './processes.ts'
+import { type Code, type RunResult, renderTable, type ScenarioResult, writeReport } from './report.ts'
+import { SCENARIOS, type Scenario } from './scenarios.ts'
+
+export interface BenchOptions {
+  seconds: number
+  slowSeconds: number
+  warmupSeconds: number
+  connections: number
+  rounds: number
+  smoke: boolean
+  only: string[] | undefined
+  out: string | undefined
+  svg: string | undefined
+  json: string | undefined
+  load: LoadTool
+  kafkaBrokers: string | undefined
+  kafkaVersion: string
+  noKafka: boolean
+  cpuProf: string | undefined
+  /** re-render the report from this results file instead of running */
+  render: string | undefined
+}
+
+const PATH = '/api/42'
+/** the run's temp dir, for the signal handler to remove */
+let runDir: string | undefined
+/** miffy's default candidate_timeout; nginx's mirror gets the same */
+const CANDIDATE_TIMEOUT_S = 5
+
+function parseOptions(argv: string[]): BenchOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      seconds: { type: 'string' },
+      'slow-seconds': { type: 'string' },
+      warmup: { type: 'string' },
+      connections: { type: 'string', default: '32' },
+      rounds: { type: 'string' },
+      smoke: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      svg: { type: 'string' },
+      json: { type: 'string' },
+      load: { type: 'string' },
+      'kafka-brokers': { type: 'string' },
+      'kafka-version': { type: 'string', default: '4.1' },
+      'no-kafka': { type: 'boolean', default: false },
+      'cpu-prof': { type: 'string' },
+      render: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  })
+  if (values.help) {
+    process.stdout.write(
+      'usage: npm run bench -- [--seconds N] [--slow-seconds N] [--warmup N] [--connections N] [--smoke]\n' +
+        '         [--rounds N] [--only a,b] [--out FILE] [--svg FILE] [--json FILE] [--load wrk|autocannon]\n' +
+        '         [--kafka-brokers H:P | --no-kafka] [--kafka-version 4.1] [--cpu-prof DIR]\n' +
+        '       npm run bench -- --render bench/results/latest.json [--out FILE] [--svg FILE]\n' +
+        `scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`,
+    )
+    process.exit(0)
+  }
+  const smoke = values.smoke
+  const number = (name: string, v: string | undefined, fallback: number, min = 1) => {
+    if (v === undefined) return fallback
+    const n = Number(v)
+    if (!(n >= min)) throw new Error(`--${name} must be a number ≥ ${min}, got ${JSON.stringify(v)}`)
+    return n
+  }
+  const seconds = number('seconds', values.seconds, smoke ? 2 : 10)
+  const only = values.only?.split(',').map((s) => s.trim())
+  for (const name of only ?? []) {
+    if (!SCENARIOS.some((s) => s.name === name)) {
+      throw new Error(
+        `--only: no scenario ${JSON.stringify(name)}; one of ${SCENARIOS.map((s) => s.name).join(', ')}`,
+      )
+    }
+  }
+  const load = (values.load ?? (wrkAvailable() ? 'wrk' : 'autocannon')) as LoadTool
+  if (load !== 'wrk' && load !== 'autocannon') throw new Error('--load must be wrk or autocannon')
+  if (load === 'wrk' && !wrkAvailable()) {
+    throw new Error(
+      'wrk not found: install the Debian package (apt-get install -y wrk) or pass --load autocannon',
+    )
+  }
+  // The project's report only from a full run with no --out; any other run writes where it is told.
+  const official = values.out === undefined && !smoke
+  const out =
+    values.out !== undefined ? resolve(values.out) : official ? join(ROOT, 'BENCHMARKS.md') : undefined
+  return {
+    seconds,
+    slowSeconds: number('slow-seconds', values['slow-seconds'], smoke ? seconds : 60),
+    warmupSeconds: number('warmup', values.warmup, smoke ? 1 : 2, 0),
+    connections: number('connections', values.connections, 32),
+    rounds: Math.round(number('rounds', values.rounds, smoke ? 1 : 3)),
+    smoke,
+    only,
+    out,
+    svg: values.svg
+      ? resolve(values.svg)
+      : official
+        ? join(ROOT, 'bench', 'latency.svg')
+        : out && join(dirname(out), 'latency.svg'),
+    json: values.json
+      ? resolve(values.json)
+      : official
+        ? join(ROOT, 'bench', 'results', 'latest.json')
+        : undefined,
+    load,
+    kafkaBrokers: values['kafka-brokers'] ?? process.env.KAFKA_BROKERS,
+    kafkaVersion: values['kafka-version'],
+    noKafka: values['no-kafka'],
+    cpuProf: values['cpu-prof'] && resolve(values['cpu-prof']),
+    render: values.render && resolve(values.render),
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Kafka
+
+interface KafkaHandle {
+  /** `host:port` */
+  brokers: string
+  version: string
+  /** true when this run owns the broker and can kill and restart it */
+  controllable: boolean
+  isUp: boolean
+  down(): Promise<void>
+  up(): Promise<void>
+  close(): Promise<void>
+}
+
+async function setUpKafka(o: BenchOptions, log: (s: string) => void): Promise<KafkaHandle | undefined> {
+  if (o.noKafka) return undefined
+  const helper = await import('../test/helpers/kafka-broker.ts')
+  if (o.kafkaBrokers) {
+    log(`Kafka: using ${o.kafkaBrokers}`)
+    return {
+      brokers: o.kafkaBrokers,
+      version: 'external',
+      controllable: false,
+      isUp: true,
+      async down() {},
+      async up() {},
+      async close() {},
+    }
+  }
+  log(`Kafka: starting a ${o.kafkaVersion} broker (test/helpers/kafka-broker.ts)...`)
+  const broker = await helper.startKafka(undefined, { version: o.kafkaVersion })
+  log(`Kafka ${broker.version} on ${broker.brokers}`)
+  const handle: KafkaHandle = {
+    brokers: broker.brokers,
+    version: broker.version,
+    controllable: true,
+    isUp: true,
+    async down() {
+      await broker.kill()
+      handle.isUp = false
+    },
+    async up() {
+      if (handle.isUp) return
+      await broker.restart()
+      handle.isUp = true
+    },
+    async close() {
+      await broker.kill()
+    },
+  }
+  return handle
+}
+
+// ---------------------------------------------------------------------------------------------
+// One scenario
+
+interface RunContext {
+  o: BenchOptions
+  dir: string
+  kafka: KafkaHandle | undefined
+  topic: string
+  log: (s: string) => void
+}
+
+async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioResult> {
+  const { o } = ctx
+  const seconds = s.long ? o.slowSeconds : o.seconds
+  const dir = join(ctx.dir, s.name)
+  mkdirSync(dir, { recursive: true })
+  const [refPort, candPort, proxyPort, mgmtPort, deadPort] = await freePorts(5)
+  const procs: Managed[] = []
+  try {
+    const reference = await startOrigin('reference', refPort!, { dir })
+    procs.push(reference.proc)
+    let candidate: Origin | undefined
+    let candidateUrl: string | undefined
+    if (s.candidate === 'down') candidateUrl = `http://127.0.0.1:${deadPort}`
+    else if (s.candidate !== 'none') {
+      candidate = await startOrigin(s.candidate, candPort!, { dir, delayMs: 500 })
+      procs.push(candidate.proc)
+      candidateUrl = candidate.url
+    }
+
+    let target = reference.url
+    let rootPid: number | undefined
+    let miffy: Miffy | undefined
+    let note: string | undefined
+    let code: Code | undefined
+    if (s.proxy === 'nginx') {
+      const nginx = await startNginx({
+        port: proxyPort!,
+        reference: reference.url,
+        candidate: candidateUrl,
+        workers: s.workers,
+        candidateTimeoutSeconds: CANDIDATE_TIMEOUT_S,
+        dir,
+      })
+      procs.unshift(nginx.proc)
+      target = nginx.url
+      rootPid = nginx.proc.pid
+    } else if (s.proxy === 'miffy') {
+      let kafka: string | undefined
+      if (s.kafka !== 'none') {
+        if (ctx.kafka && (s.kafka === 'up' || ctx.kafka.controllable)) {
+          await ctx.kafka.up()
+          kafka = ctx.kafka.brokers
+        } else if (s.kafka === 'down') {
+          // No broker we may kill: Kafka configured but nothing listening is the same outage
+          // seen from miffy, only starting before miffy does.
+          kafka = `127.0.0.1:${deadPort}`
+          note = 'Kafka configured, nothing listening from the start'
+        } else note = 'no Kafka: log sink'
+      }
+      code = codeVersion()
+      miffy = await startMiffy({
+        port: proxyPort!,
+        managementPort: mgmtPort!,
+        reference: reference.url,
+        candidate: candidateUrl,
+        kafka,
+        topic: ctx.topic,
+        workers: s.workers,
+        dir,
+        ...(o.cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(o.cpuProf, s.name)}`] } : {}),
+      })
+      procs.unshift(miffy.proc)
+      target = miffy.url
+      rootPid = miffy.proc.pid
+      if (s.workers > 1 && miffy.processes < s.workers + 1) {
+        return {
+          scenario: s,
+          status: 'pending',
+          note: `MIFFY_WORKERS=${s.workers} ran ${miffy.processes} process: the workers setting is not implemented yet`,
+          seconds,
+          processes: miffy.processes,
+        }
+      }
+    }
+
+    const url = `${target}${PATH}`
+    const loadOpts = { url, connections: o.connections, timeoutSeconds: 10, dir }
+    if (o.warmupSeconds > 0) await runLoad(o.load, { ...loadOpts, seconds: o.warmupSeconds })
+    if (s.kafka === 'down' && ctx.kafka?.controllable && miffy) {
+      await ctx.kafka.down()
+      note = 'broker killed (SIGKILL) after the warm-up'
+      // Let the sink notice before measuring: the outage, not its first second, is the scenario.
+      await sleep(500)
+    }
+
+    const before = miffy ? await miffy.metrics() : undefined
+    const candBefore = candidate ? await candidate.stats() : undefined
+    const cpu0 = rootPid ? treeCpu(rootPid) : undefined
+    const sampler = rootPid ? new RssSampler(rootPid) : undefined
+    sampler?.start()
+    const load = await runLoad(o.load, { ...loadOpts, seconds })
+    const cpu1 = rootPid ? treeCpu(rootPid) : undefined
+    const samples = sampler?.stop()
+
+    let after: Metrics | undefined
+    if (miffy)
+      after = await settle(miffy, s.kafka === 'down' ? 1_000 : s.candidate === 'sleep' ? 8_000 : 5_000)
+    const candAfter = candidate ? await candidate.stats() : undefined
+    const cpu =
+      cpu0 && cpu1 ? { user: (cpu1.user - cpu0.user) / 1e6, sys: (cpu1.sys - cpu0.sys) / 1e6 } : undefined
+    const cpuSeconds = cpu ? cpu.user + cpu.sys : undefined
+    const result: ScenarioResult = {
+      scenario: s,
+      status: 'ok',
+      seconds,
+      load,
+      ...(note ? { note } : {}),
+      ...(cpu && cpuSeconds !== undefined
+        ? {
+            cpuSeconds,
+            cpuSysShare: cpuSeconds > 0 ? cpu.sys / cpuSeconds : 0,
+            cpuUsPerRequest: load.requests > 0 ? (cpuSeconds * 1e6) / load.requests : undefined,
+          }
+        : {}),
+      ...(samples ? { rss: summariseRss(samples) } : {}),
+      ...(code ? { code } : {}),
+      ...(miffy ? { processes: miffy.processes } : {}),
+      ...(candBefore && candAfter ? { candidateRequests: candAfter.requests - candBefore.requests } : {}),
+    }
+    if (before && after) {
+      const whole = outcomes(after)
+      const delta = outcomes(subtract(after, before))
+      // The counts shown are the window's; "every request accounted for" is over miffy's lifetime.
+      result.miffy = { ...delta, accounted: whole.accounted }
+      if (!whole.accounted) {
+        const counted = Object.values(whole.outcomes).reduce((a, b) => a + b, 0)
+        result.note = `${result.note ? `${result.note}; ` : ''}over miffy's lifetime ${counted} outcomes for ${whole.routeRequests} requests on the route`
+      }
+      if (sum(after, 'miffy_http_requests_total') === 0) throw new Error('miffy /metrics counted no request')
+    }
+    return result
+  } finally {
+    // With --cpu-prof the profile is written at a graceful exit: give it time.
+    await Promise.all(procs.map((p) => p.stop(o.cpuProf ? 30_000 : 3_000)))
+  }
+}
+
+/** Runs a scenario; once more if it failed (a shared machine: another user's kill, a port taken). */
+async function attempt(s: Scenario, ctx: RunContext): Promise<ScenarioResult> {
+  let first: Error | undefined
+  for (let i = 0; i < 2; i++) {
+    try {
+      return await runScenario(s, ctx)
+    } catch (err) {
+      if (first) {
+        return {
+          scenario: s,
+          status: 'failed',
+          note: (err as Error).message.split('\n')[0],
+          seconds: 0,
+        }
+      }
+      first = err as Error
+      ctx.log(`  failed, trying once more: ${first.message}`)
+    }
+  }
+  throw new Error('unreachable')
+}
+
+function oneLine(r: ScenarioResult): string {
+  const l = r.load!
+  return (
+    `${Math.round(l.rps)} req/s, p50 ${(l.latencyUs.p50 / 1000).toFixed(2)} ms, p99 ${(l.latencyUs.p99 / 1000).toFixed(2)} ms` +
+    `${r.cpuUsPerRequest !== undefined ? `, ${Math.round(r.cpuUsPerRequest)} µs CPU/req` : ''}` +
+    `${r.miffy ? `, outcomes ${JSON.stringify(r.miffy.outcomes)}, publish ${JSON.stringify(r.miffy.publish)}` : ''}` +
+    `${r.candidateRequests !== undefined ? `, candidate got ${r.candidateRequests}` : ''}`
+  )
+}
+
+/** The round with the median req/s (the lower one of the middle two), with every round's figures. */
+export function median(rs: ScenarioResult[]): ScenarioResult {
+  const good = rs.filter((r) => r.status === 'ok' && r.load)
+  if (good.length === 0) return rs.find((r) => r.status === 'pending') ?? rs.at(-1)!
+  const sorted = [...good].sort((a, b) => a.load!.rps - b.load!.rps)
+  const mid = sorted[Math.floor((sorted.length - 1) / 2)]!
+  if (rs.length === 1) return mid
+  const failed = rs.length - good.length
+  return {
+    ...mid,
+    ...(failed > 0
+      ? { note: `${failed} of ${rs.length} rounds failed${mid.note ? `; ${mid.note}` : ''}` }
+      : {}),
+    rounds: {
+      rps: good.map((r) => r.load!.rps),
+      p99Us: good.map((r) => r.load!.latencyUs.p99),
+      cpuUsPerRequest: good.flatMap((r) => (r.cpuUsPerRequest === undefined ? [] : [r.cpuUsPerRequest])),
+    },
+  }
+}
+
+/** `after - before` for every sample of `after` (counters over a window). */
+function subtract(after: Metrics, before: Metrics): Metrics {
+  const key = (s: Metrics[number]) => `${s.name}${JSON.stringify(s.labels)}`
+  const prev = new Map(before.map((s) => [key(s), s.value]))
+  return after.map((s) => ({
+    ...s,
+    value: s.name.endsWith('_total') ? s.value - (prev.get(key(s)) ?? 0) : s.value,
+  }))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The run
+
+/** The commit measured, and the files under src/ that differ from it (others edit as we run). */
+function codeVersion(): Code {
+  const git = (...args: string[]) =>
+    spawnSync('git', args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 * 2 ** 20 }).stdout?.trimEnd() ?? ''
+  const dirty = git('status', '--porcelain', '--', 'src')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => l.slice(3))
+  // What the uncommitted changes are, so a change made during the run shows (not only which files).
+  const hash = createHash('sha256').update(git('diff', 'HEAD', '--', 'src'))
+  for (const f of dirty) {
+    try {
+      hash.update(readFileSync(join(ROOT, f)))
+    } catch {}
+  }
+  return {
+    commit: git('rev-parse', '--short', 'HEAD') || 'unknown',
+    dirty,
+    diff: hash.digest('hex').slice(0, 12),
+  }
+}
+
+function commandLine(argv: string[]): string {
+  const args = argv.map((a) => (/^[\w./,:=-]+$/.test(a) ? a : JSON.stringify(a))).join(' ')
+  if (process.env.npm_lifecycle_event === 'bench') return `npm run bench${args ? ` -- ${args}` : ''}`
+  return `node bench/run.ts${args ? ` ${args}` : ''}`
+}
+
+export async function runBench(
+  argv: string[],
+  log: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+) {
+  const major = Number(process.versions.node.split('.')[0])
+  if (major < 24) {
+    throw new Error(
+      `Node ${process.versions.node}: the benchmark runs TypeScript directly and needs Node 24; use npm run bench (the project's pinned node)`,
+    )
+  }
+  const o = parseOptions(argv)
+  if (o.render) {
+    // Only the rendering, from the raw results of an earlier run (its command and machine kept).
+    const run = JSON.parse(readFileSync(o.render, 'utf8')) as RunResult
+    const out = o.out ?? join(ROOT, 'BENCHMARKS.md')
+    const svg = o.svg ?? join(ROOT, 'bench', 'latency.svg')
+    writeReport(run, out, svg)
+    log(`wrote ${out} and ${svg} from ${o.render}`)
+    return run
+  }
+  const chosen = SCENARIOS.filter((s) => !o.only || o.only.includes(s.name))
+  if (chosen.some((s) => s.proxy === 'nginx') && !nginxBinary()) throw new Error(NGINX_MISSING)
+
+  const runsOf = (s: Scenario) => (s.long ? 1 : o.rounds)
+  const planned = chosen.reduce(
+    (t, s) => t + runsOf(s) * (o.warmupSeconds + (s.long ? o.slowSeconds : o.seconds) + 8),
+    60,
+  )
+  const watchdog = setTimeout(
+    () => {
+      log(`benchmark overran twice its planned ${planned} s: killing everything`)
+      killAllSync()
+      process.exit(1)
+    },
+    planned * 2 * 1000,
+  )
+  watchdog.unref()
+
+  const dir = mkdtempSync(join(tmpdir(), 'miffy-bench-'))
+  runDir = dir
+  const codeAtStart = codeVersion()
+  const startedAt = new Date()
+  let kafka: KafkaHandle | undefined
+  const byScenario = new Map<string, ScenarioResult[]>()
+  try {
+    const needsKafka = chosen.some((s) => s.kafka !== 'none')
+    if (needsKafka) {
+      try {
+        kafka = await setUpKafka(o, log)
+      } catch (err) {
+        log(`Kafka broker unavailable, Kafka scenarios use the log sink: ${(err as Error).message}`)
+      }
+    }
+    const topic = `miffy-bench-${Date.now()}`
+    if (kafka?.isUp) {
+      const { createTopic } = await import('../test/helpers/kafka-broker.ts')
+      await createTopic(kafka.brokers, topic)
+    }
+    const ctx: RunContext = { o, dir, kafka, topic, log }
+    log(
+      `${chosen.length} scenarios × ${o.rounds} round(s), ${o.seconds} s each (${o.slowSeconds} s slow candidate, once), ` +
+        `${o.warmupSeconds} s warm-up, ${o.connections} connections, ${o.load}; about ${Math.round(planned / 60)} min`,
+    )
+    // Rounds interleave the scenarios, so slow drift of a shared machine spreads over all of them;
+    // the long scenarios run once, in the last round.
+    for (let round = 1; round <= o.rounds; round++) {
+      if (o.rounds > 1) log(`round ${round} of ${o.rounds}`)
+      for (const s of chosen) {
+        if (s.long && round < o.rounds) continue
+        // Pending does not change from one round to the next.
+        if (byScenario.get(s.name)?.some((r) => r.status === 'pending')) continue
+        log(`- ${s.name}: ${s.title}`)
+        const r = await attempt(s, ctx)
+        if (r.status === 'ok' && r.load) log(`  ${oneLine(r)}`)
+        else log(`  ${r.status}: ${r.note}`)
+        byScenario.set(s.name, [...(byScenario.get(s.name) ?? []), r])
+      }
+    }
+  } finally {
+    await stopAll()
+    await kafka?.close().catch(() => {})
+    if (process.env.MIFFY_BENCH_KEEP) log(`kept ${dir}`)
+    else rmSync(dir, { recursive: true, force: true })
+    runDir = undefined
+    clearTimeout(watchdog)
+  }
+  const results = chosen.flatMap((s) => {
+    const rs = byScenario.get(s.name)
+    return rs ? [median(rs)] : []
+  })
+
+  const run: RunResult = {
+    startedAt: startedAt.toISOString().replace(/\.\d+Z$/, 'Z'),
+    finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
+    command: commandLine(argv),
+    code: { ...codeVersion(), atStart: codeAtStart },
+    machine: {
+      cores: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      memoryGiB: Math.round(totalmem() / 2 ** 30),
+      kernel: release(),
+      node: process.versions.node,
+      nginx: nginxVersion(),
+      loadTool:
+        o.load === 'wrk' ? `${wrkVersion()}, 1 thread` : 'autocannon (in-process, 1 ms latency resolution)',
+      kafka: kafka
+        ? `${kafka.version} (${kafka.controllable ? 'started by the run' : 'external'})`
+        : 'none (log sink)',
+    },
+    settings: {
+      seconds: o.seconds,
+      slowSeconds: o.slowSeconds,
+      warmupSeconds: o.warmupSeconds,
+      connections: o.connections,
+      rounds: o.rounds,
+      smoke: o.smoke,
+    },
+    results,
+  }
+  if (o.json) {
+    mkdirSync(dirname(o.json), { recursive: true })
+    writeFileSync(o.json, `${JSON.stringify(run, null, 2)}\n`)
+  }
+  if (o.out && o.svg) {
+    writeReport(run, o.out, o.svg)
+    log(`wrote ${o.out} and ${o.svg}`)
+  }
+  return run
+}
+
+if (import.meta.main) {
+  const onSignal = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping everything\n`)
+    killAllSync()
+    if (runDir) rmSync(runDir, { recursive: true, force: true })
+    process.exit(130)
+  }
+  process.once('SIGINT', onSignal)
+  process.once('SIGTERM', onSignal)
+  process.once('exit', killAllSync)
+  try {
+    const run = await runBench(process.argv.slice(2))
+    process.stdout.write(`\n${renderTable(run)}\n`)
+    process.exit(run.results.some((r) => r.status === 'failed') ? 1 : 0)
+  } catch (err) {
+    process.stderr.write(`bench: ${(err as Error).message}\n`)
+    killAllSync()
+    process.exit(1)
+  }
+}

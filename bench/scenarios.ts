@@ -1,0 +1,141 @@
+/**
+ * The scenarios, in the order they run. Each miffy scenario sits next to its nginx peer so the
+ * ratios between them are measured minutes, not a quarter of an hour, apart on a noisy machine.
+ */
+
+export type Proxy = 'direct' | 'miffy' | 'nginx'
+/** what the candidate does: `none` (no mirror), an origin mode, or `down` (nothing listens) */
+export type CandidateKind = 'none' | 'equal' | 'differ' | 'sleep' | 'down'
+
+export interface Scenario {
+  name: string
+  title: string
+  proxy: Proxy
+  candidate: CandidateKind
+  /** miffy only: the broker is up, or killed after the warm-up */
+  kafka: 'up' | 'down' | 'none'
+  workers: number
+  /** runs for --slow-seconds (the RSS-flatness scenario) instead of --seconds */
+  long?: boolean
+}
+
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'direct',
+    title: 'direct to the reference',
+    proxy: 'direct',
+    candidate: 'none',
+    kafka: 'none',
+    workers: 1,
+  },
+  {
+    name: 'nginx-passthrough',
+    title: 'nginx proxy_pass, no mirror',
+    proxy: 'nginx',
+    candidate: 'none',
+    kafka: 'none',
+    workers: 1,
+  },
+  {
+    name: 'passthrough',
+    title: 'miffy passthrough (no experiment)',
+    proxy: 'miffy',
+    candidate: 'none',
+    kafka: 'up',
+    workers: 1,
+  },
+  {
+    name: 'nginx-mirror-equal',
+    title: 'nginx mirror, equal answers',
+    proxy: 'nginx',
+    candidate: 'equal',
+    kafka: 'none',
+    workers: 1,
+  },
+  {
+    name: 'mirror-equal',
+    title: 'miffy mirroring, equal answers',
+    proxy: 'miffy',
+    candidate: 'equal',
+    kafka: 'up',
+    workers: 1,
+  },
+  {
+    name: 'nginx-mirror-differ',
+    title: 'nginx mirror, differing answers',
+    proxy: 'nginx',
+    candidate: 'differ',
+    kafka: 'none',
+    workers: 1,
+  },
+  {
+    name: 'mirror-differ',
+    title: 'miffy mirroring, every answer differs (published)',
+    proxy: 'miffy',
+    candidate: 'differ',
+    kafka: 'up',
+    workers: 1,
+  },
+  {
+    name: 'kafka-down',
+    title: 'miffy mirroring, every answer differs, Kafka down',
+    proxy: 'miffy',
+    candidate: 'differ',
+    kafka: 'down',
+    workers: 1,
+  },
+  {
+    name: 'nginx-candidate-down',
+    title: 'nginx mirror, candidate down',
+    proxy: 'nginx',
+    candidate: 'down',
+    kafka: 'none',
+    workers: 1,
+  },
+  {
+    name: 'candidate-down',
+    title: 'miffy mirroring, candidate down',
+    proxy: 'miffy',
+    candidate: 'down',
+    kafka: 'up',
+    workers: 1,
+  },
+  {
+    name: 'nginx-mirror-equal-2w',
+    title: 'nginx mirror, equal answers, 2 workers',
+    proxy: 'nginx',
+    candidate: 'equal',
+    kafka: 'none',
+    workers: 2,
+  },
+  {
+    name: 'mirror-equal-2w',
+    title: 'miffy mirroring, equal answers, workers = 2',
+    proxy: 'miffy',
+    candidate: 'equal',
+    kafka: 'up',
+    workers: 2,
+  },
+  {
+    name: 'nginx-candidate-slow',
+    title: 'nginx mirror, candidate sleeps 500 ms',
+    proxy: 'nginx',
+    candidate: 'sleep',
+    kafka: 'none',
+    workers: 1,
+    long: true,
+  },
+  {
+    name: 'candidate-slow',
+    title: 'miffy mirroring, candidate sleeps 500 ms',
+    proxy: 'miffy',
+    candidate: 'sleep',
+    kafka: 'up',
+    workers: 1,
+    long: true,
+  },
+]
+
+export function scenario(name: string): Scenario | undefined {
+  return SCENARIOS.find((s) => s.name === name)
+}
