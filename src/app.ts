@@ -22,6 +22,7 @@ import { buildExperiments } from './shadow/experiment.ts'
 import { Ledger } from './shadow/ledger.ts'
 import { MemoryBudget } from './shadow/memory-budget.ts'
 import type { ShadowContext } from './shadow/mirror.ts'
+import { ThrottledWarning } from './throttled-log.ts'
 
 export interface App {
   proxy: FastifyInstance
@@ -63,12 +64,14 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
     redact: new Set([...ALWAYS_REDACTED, ...config.redact_headers]),
     log,
     pending: new Set(),
+    notQueued: new ThrottledWarning(log, 'divergence not queued for publishing'),
   }
 
   metrics.sources.limiters = () =>
     experiments.map((e) => ({ route: e.route, inFlight: e.limiter.inFlight, queued: e.limiter.queued }))
   metrics.sources.bufferedBytes = () => ctx.budget.used
-  const requestCounters = new Map<string, { inc(): void }>()
+  const requestCounts = new Map<string, { route: string; status: number; count: number }>()
+  metrics.sources.requests = () => requestCounts.values()
   const accessLog = log.child({ component: 'access' })
   const proxy = buildProxy({
     ctx,
@@ -76,12 +79,9 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
     reference: parseUpstream(config.reference),
     onDone(request, status, durationMs, completed) {
       const key = `${status} ${request.miffyRoute}`
-      let counter = requestCounters.get(key)
-      if (!counter) {
-        counter = metrics.requests.labels(request.miffyRoute, String(status))
-        requestCounters.set(key, counter)
-      }
-      counter.inc()
+      const known = requestCounts.get(key)
+      if (known) known.count++
+      else requestCounts.set(key, { route: request.miffyRoute, status, count: 1 })
       if (!accessLog.isLevelEnabled('info')) return
       accessLog.info(
         {

@@ -33,7 +33,8 @@ const HOP_BY_HOP = new Set([
 const REQUEST_DROP = new Set(['host', 'content-length', 'expect', ROLE_HEADER])
 
 function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
-  if (value === undefined) return undefined
+  // Nearly every message says just `keep-alive` or `close`: both name no other header.
+  if (value === undefined || value === 'keep-alive' || value === 'close') return undefined
   const text = Array.isArray(value) ? value.join(',') : value
   const out = new Set<string>()
   for (const token of text.split(',')) {

@@ -63,8 +63,7 @@ class RouteStats {
   readonly candidate = new Ring()
   readonly transitions = new Map<string, number>()
   readonly fingerprints = new Map<string, FingerprintStat>()
-  /** prom-client children, looked up once per route rather than hashed on every request */
-  counters: Record<Outcome, { inc(): void }> | undefined
+  /** prom-client children, looked up once per route rather than on every request */
   durations: Record<'reference' | 'candidate', { observe(v: number): void }> | undefined
 }
 
@@ -74,6 +73,8 @@ export class Ledger {
 
   constructor(metrics: Metrics) {
     this.#metrics = metrics
+    // miffy_experiment_outcomes_total is read from these books when scraped
+    metrics.sources.outcomes = () => this.counts()
   }
 
   #stats(route: string): RouteStats {
@@ -88,16 +89,15 @@ export class Ledger {
   /** Registers a route up front so the summary and metrics list it before any traffic. */
   declare(route: string): void {
     this.#stats(route)
-    for (const outcome of OUTCOMES) this.#metrics.outcomes.labels(route, outcome).inc(0)
   }
 
   outcome(route: string, outcome: Outcome): void {
-    const s = this.#stats(route)
-    s.outcomes[outcome]++
-    s.counters ??= Object.fromEntries(
-      OUTCOMES.map((o) => [o, this.#metrics.outcomes.labels(route, o)]),
-    ) as Record<Outcome, { inc(): void }>
-    s.counters[outcome].inc()
+    this.#stats(route).outcomes[outcome]++
+  }
+
+  /** Per route, the count of each outcome: what miffy_experiment_outcomes_total reports. */
+  *counts(): Iterable<{ route: string; counts: Readonly<Record<Outcome, number>> }> {
+    for (const [route, s] of this.#routes) yield { route, counts: s.outcomes }
   }
 
   latency(route: string, role: 'reference' | 'candidate', ms: number): void {

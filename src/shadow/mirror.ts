@@ -18,6 +18,7 @@ import { ROLE_HEADER, upstreamRequestHeaders } from '../proxy/headers.ts'
 import { passthrough } from '../proxy/passthrough.ts'
 import type { Sink } from '../publish/sink.ts'
 import { resolveKey } from '../routing/experiment-key.ts'
+import type { ThrottledWarning } from '../throttled-log.ts'
 import { readCapped } from './body.ts'
 import { type CandidateResult, runCandidate } from './candidate-leg.ts'
 import type { Experiment } from './experiment.ts'
@@ -38,6 +39,8 @@ export interface ShadowContext {
   log: Logger
   /** mirrors still being compared, so shutdown can wait for them */
   pending: Set<Promise<void>>
+  /** "divergence not queued for publishing", at most every 10 s (the counts are on /metrics) */
+  notQueued: ThrottledWarning
 }
 
 /** Candidate failures that say the candidate is unwell, as opposed to a drop on our side. */
@@ -83,7 +86,7 @@ export async function handleExperiment(
   if (declared > exp.maxBodyBytes) {
     return dropBeforeSending(ctx, reply, exp, 'dropped_oversize')
   }
-  const arrivedAt = new Date()
+  const arrivedAt = Date.now()
   const deadline = performance.now() + exp.candidateTimeoutMs
   const ticket = exp.limiter.enter(exp.candidateTimeoutMs)
   if (!ticket) return dropBeforeSending(ctx, reply, exp, 'dropped_queue_full')
@@ -170,7 +173,7 @@ async function dropBeforeSending(
 }
 
 interface RequestInfo {
-  arrivedAt: Date
+  arrivedAt: number
   request: FastifyRequest
   params: Record<string, string>
   requestBody: Buffer | undefined
@@ -242,12 +245,7 @@ function report(ctx: ShadowContext, exp: Experiment, message: PairMessage): void
   ctx.divergences.add(message)
   ctx.ledger.divergence(exp.route, message.id, message.divergence!, message.timestamp)
   const accepted = ctx.sink.publish(resolveKey(exp.key, exp.route, message.request.params), message)
-  if (accepted !== 'queued') {
-    ctx.log.warn(
-      { route: exp.route, id: message.id, reason: accepted },
-      'divergence not queued for publishing',
-    )
-  }
+  if (accepted !== 'queued') ctx.notQueued.warn({ route: exp.route, id: message.id, reason: accepted })
 }
 
 function statusOf(leg: LegResult): number | 'error' {

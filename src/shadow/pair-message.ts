@@ -10,7 +10,8 @@ import { toResponseRepr } from '../diff/represent.ts'
 import { redactHeaders } from '../proxy/headers.ts'
 
 export interface PairInput {
-  arrivedAt: Date
+  /** epoch milliseconds */
+  arrivedAt: number
   method: string
   uri: string
   route: string
@@ -35,7 +36,7 @@ export function buildPairMessage(p: PairInput): PairMessage {
   const requestHeaders = redactHeaders(p.requestHeaders, p.redact)
   return {
     id: randomUUID(),
-    timestamp: p.arrivedAt.toISOString(),
+    timestamp: new Date(p.arrivedAt).toISOString(),
     request: {
       method: p.method,
       uri: p.uri,
