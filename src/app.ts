@@ -58,7 +58,6 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
     candidateDispatcher: candidateAgent(maxCandidateTimeout),
     budget: new MemoryBudget(config.memory_budget),
     ledger,
-    metrics,
     sink,
     divergences: new DivergenceLog(config.divergence_log),
     redact: new Set([...ALWAYS_REDACTED, ...config.redact_headers]),

@@ -22,7 +22,6 @@ export const ERRORS = {
     status: 504,
     summary: 'the reference did not answer within reference_timeout',
   },
-  MIFFY_ERR_BODY_TOO_LARGE: { status: 413, summary: 'the request body is larger than the front end accepts' },
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

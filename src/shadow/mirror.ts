@@ -12,7 +12,7 @@ import type { Dispatcher } from 'undici'
 import { compare } from '../diff/compare.ts'
 import type { LegResult, PairMessage } from '../diff/model.ts'
 import type { DivergenceLog } from '../management/divergence-log.ts'
-import type { Metrics, Outcome } from '../management/metrics.ts'
+import type { Outcome } from '../management/metrics.ts'
 import { type Forwarded, forwardToClient } from '../proxy/forward.ts'
 import { ROLE_HEADER, upstreamRequestHeaders } from '../proxy/headers.ts'
 import { passthrough } from '../proxy/passthrough.ts'
@@ -32,7 +32,6 @@ export interface ShadowContext {
   candidateDispatcher: Dispatcher
   budget: MemoryBudget
   ledger: Ledger
-  metrics: Metrics
   sink: Sink
   divergences: DivergenceLog
   redact: ReadonlySet<string>
