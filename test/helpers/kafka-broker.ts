@@ -149,14 +149,17 @@ export async function sharedKafka(version: string): Promise<KafkaBroker> {
  */
 export async function startKafka(
   t: TestContextLike | undefined,
-  opts: { version: string; start?: boolean },
+  opts: { version: string; start?: boolean; port?: number },
 ): Promise<KafkaBroker> {
   if (!canControlBrokers()) {
     throw new Error(
       'this test needs a broker it can stop and kill, but KAFKA_BROKERS points at an external one',
     )
   }
-  const broker = await LocalBroker.create(resolveVersion(opts.version), { start: opts.start ?? true })
+  const broker = await LocalBroker.create(resolveVersion(opts.version), {
+    start: opts.start ?? true,
+    ...(opts.port ? { port: opts.port } : {}),
+  })
   t?.after(() => broker.dispose())
   return broker
 }
@@ -349,11 +352,16 @@ class LocalBroker implements KafkaBroker {
     return join(this.dir, 'broker.log')
   }
 
-  static async create(version: string, opts: { start: boolean }, attempt = 1): Promise<LocalBroker> {
+  static async create(
+    version: string,
+    opts: { start: boolean; port?: number },
+    attempt = 1,
+  ): Promise<LocalBroker> {
     sweepStaleDirs()
     const libs = await ensureKafkaJars(version)
     // The ports are free now but not reserved: something may take one before the JVM binds it.
-    const [plain, sasl, controller] = await freePorts(3)
+    // A fixed PLAINTEXT port is for people (`npm run kafka` on 9092), never for tests.
+    const [plain, sasl, controller] = opts.port ? [opts.port, ...(await freePorts(2))] : await freePorts(3)
     const dir = await mkdtemp(join(tmpdir(), `miffy-kafka-${version}-`))
     const broker = new LocalBroker(version, dir, libs, {
       plain: plain!,
