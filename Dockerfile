@@ -24,6 +24,6 @@ USER node
 EXPOSE 8080 9000
 HEALTHCHECK --interval=10s --timeout=2s --start-period=5s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.MIFFY_MANAGEMENT_PORT||9000)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-# node itself is PID 1's child via tini-less exec form: SIGTERM reaches miffy directly.
+# Exec form: node is PID 1 and gets SIGTERM itself; miffy handles it (drain, flush, exit 0).
 # kafkajs computes negative timeouts on Node >= 23 (tulios/kafkajs#1751); Node clamps them to 1 ms.
 CMD ["node", "--disable-warning=TimeoutNegativeWarning", "src/main.ts"]
