@@ -51,6 +51,22 @@ export async function start(config: MiffyConfig, log: Logger): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'))
 }
 
+/**
+ * A promise rejection nobody handled is a bug, most likely on the shadow side (a mirror, the
+ * sink); it is logged loudly, and the proxy keeps answering clients rather than dying with every
+ * connection it holds. A thrown exception still ends the process (state may be corrupt), logged.
+ */
+function guardProcess(log: Logger): void {
+  process.on('unhandledRejection', (reason) => {
+    log.error({ err: reason }, 'unhandled promise rejection (a bug: please report it); still serving')
+  })
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception; exiting')
+    log.flush?.()
+    process.exit(1)
+  })
+}
+
 async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>
   try {
@@ -64,6 +80,7 @@ async function main(): Promise<void> {
   }
   const { config, files, warnings } = loaded
   const log = createLogger(config)
+  guardProcess(log)
   for (const w of warnings) log.warn(w)
   log.debug({ files }, 'configuration loaded')
   try {

@@ -153,7 +153,17 @@ describe('the real process with Kafka', () => {
 
     await broker.restart()
     await createTopic(broker.brokers, topic)
-    for (let i = 2; i <= 5; i++) await (await request(`${miffy.proxyUrl}/x/${i}`)).body.text()
+    for (let i = 2; i <= 5; i++) {
+      const res = await request(`${miffy.proxyUrl}/x/${i}`).catch((err: Error) => {
+        throw new Error(
+          `request ${i} failed (${err.message}); miffy exit ${miffy.child.exitCode}; stderr:\n${miffy.stderr()}\nlast log lines:\n${miffy.lines
+            .slice(-5)
+            .map((l) => JSON.stringify(l))
+            .join('\n')}`,
+        )
+      })
+      await res.body.text()
+    }
     miffy.child.kill('SIGTERM')
     assert.equal(await miffy.exited, 0, miffy.stderr())
     // everything queued before SIGTERM is on the topic: the one from before the broker was up too
