@@ -149,13 +149,20 @@ export async function handleExperiment(
   )
   const done = Promise.all([reference, candidate]).then(
     ([ref, cand]) => {
-      settle(ctx, exp, { arrivedAt, request, params, requestBody, referenceHeaders }, ref, cand)
-      ctx.budget.release(requestReserved + ref.reserved + cand.reserved)
+      try {
+        settle(ctx, exp, { arrivedAt, request, params, requestBody, referenceHeaders }, ref, cand)
+      } catch (err) {
+        // A bug in comparison or reporting must not leak memory or become an unhandled rejection.
+        ctx.log.error({ err, route }, 'settling a mirror failed unexpectedly')
+      } finally {
+        ctx.budget.release(requestReserved + ref.reserved + cand.reserved)
+      }
     },
     (err) => ctx.log.error({ err, route }, 'mirror failed unexpectedly'),
   )
   ctx.pending.add(done)
-  done.finally(() => ctx.pending.delete(done))
+  const forget = () => ctx.pending.delete(done)
+  done.then(forget, forget)
   await reference
 }
 
