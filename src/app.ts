@@ -15,7 +15,7 @@ import { buildManagement } from './management/server.ts'
 import { localSource } from './management/source.ts'
 import { buildProxy } from './proxy/front-end.ts'
 import { ALWAYS_REDACTED } from './proxy/headers.ts'
-import { candidateAgent, parseUpstream, referenceAgent } from './proxy/upstream.ts'
+import { parseUpstream, upstreamAgent } from './proxy/upstream.ts'
 import { createSink } from './publish/create-sink.ts'
 import type { Sink } from './publish/sink.ts'
 import { buildExperiments } from './shadow/experiment.ts'
@@ -54,8 +54,8 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   )
   const sink = options.sink ?? (await createSink(config, log, registry))
   const ctx: ShadowContext = {
-    referenceDispatcher: referenceAgent(config.reference_timeout),
-    candidateDispatcher: candidateAgent(maxCandidateTimeout),
+    referenceDispatcher: upstreamAgent(config.reference_timeout),
+    candidateDispatcher: upstreamAgent(maxCandidateTimeout),
     budget: new MemoryBudget(config.memory_budget),
     ledger,
     sink,

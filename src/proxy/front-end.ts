@@ -19,8 +19,6 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** the route pattern of the matched experiment, '' outside experiments; set by the handler */
     miffyRoute: string
-    /** why the request target was refused, if it was */
-    miffyBadTarget: string | undefined
   }
 }
 
@@ -64,7 +62,6 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
   })
 
   app.decorateRequest('miffyRoute', '')
-  app.decorateRequest('miffyBadTarget', undefined)
 
   // Bodies stay streams: plain proxying pipes them, experiments buffer them up to a cap.
   app.removeAllContentTypeParsers()
@@ -72,8 +69,6 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
 
   app.addHook('onRequest', (request, reply, done) => {
     const started = performance.now()
-    const bad = (request.raw as unknown as Record<symbol, string | undefined>)[BAD_TARGET]
-    if (bad) request.miffyBadTarget = bad
     reply.raw.once('close', () => {
       onDone(request, reply.raw.statusCode, performance.now() - started, reply.raw.writableFinished)
     })
@@ -81,9 +76,11 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
   })
 
   const handler = (request: FastifyRequest, reply: FastifyReply) => {
-    if (request.miffyBadTarget) {
+    // set by rewriteUrl, which runs before Fastify has a request object to decorate
+    const bad = (request.raw as unknown as Record<symbol, string | undefined>)[BAD_TARGET]
+    if (bad) {
       reply.hijack()
-      sendError(reply.raw, new MiffyError('MIFFY_ERR_BAD_REQUEST', request.miffyBadTarget))
+      sendError(reply.raw, new MiffyError('MIFFY_ERR_BAD_REQUEST', bad))
       return
     }
     const url = request.raw.url!

@@ -28,24 +28,17 @@ export function upstreamPath(up: Upstream, pathAndQuery: string): string {
   return up.prefix + pathAndQuery
 }
 
-export function referenceAgent(timeoutMs: number): Agent {
+/**
+ * An agent for one side. app.ts makes two, one for the reference and one for the candidates, so
+ * a slow candidate never holds connections the client's path needs. For the candidate the
+ * timeouts are only a backstop: its deadline is enforced per call in candidate-leg.ts, and its
+ * concurrency by the experiment's Limiter.
+ */
+export function upstreamAgent(timeoutMs: number): Agent {
   return new Agent({
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
     connectTimeout: Math.min(timeoutMs, 10_000),
-    keepAliveTimeout: 4_000,
-  })
-}
-
-/**
- * The candidate's own agent. Concurrency is capped per experiment by the Limiter; the overall
- * deadline is an AbortSignal per call, so the timeouts here are only a backstop.
- */
-export function candidateAgent(maxTimeoutMs: number): Agent {
-  return new Agent({
-    headersTimeout: maxTimeoutMs,
-    bodyTimeout: maxTimeoutMs,
-    connectTimeout: Math.min(maxTimeoutMs, 10_000),
     keepAliveTimeout: 4_000,
   })
 }
