@@ -3,7 +3,8 @@
  * Labels stay bounded: `route` is the route pattern (never the raw path), `outcome` and `role`
  * come from fixed lists.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, Gauge, Registry } from 'prom-client'
+import { ScrapedHistogram } from './scraped-histogram.ts'
 
 export const OUTCOMES = [
   'sampled_out',
@@ -68,7 +69,7 @@ export function createMetrics(registry: Registry = new Registry()) {
         }
       },
     }),
-    upstreamDuration: new Histogram({
+    upstreamDuration: new ScrapedHistogram({
       name: 'miffy_upstream_duration_seconds',
       help: 'Time to a complete upstream response in experiments, by route and role',
       labelNames: ['route', 'role'] as const,

@@ -5,6 +5,7 @@
  */
 import type { Divergence } from '../diff/model.ts'
 import { type Metrics, OUTCOMES, type Outcome } from '../management/metrics.ts'
+import type { HistogramSeries } from '../management/scraped-histogram.ts'
 
 /** Recent durations kept per route and role for percentiles: a ring, so memory is fixed. */
 const LATENCY_WINDOW = 2048
@@ -63,8 +64,8 @@ class RouteStats {
   readonly candidate = new Ring()
   readonly transitions = new Map<string, number>()
   readonly fingerprints = new Map<string, FingerprintStat>()
-  /** prom-client children, looked up once per route rather than on every request */
-  durations: Record<'reference' | 'candidate', { observe(v: number): void }> | undefined
+  /** histogram series, looked up once per route rather than on every request */
+  durations: Record<'reference' | 'candidate', HistogramSeries> | undefined
 }
 
 export class Ledger {
