@@ -83,14 +83,15 @@ export interface Headline {
   detail: string
 }
 
+const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN)
+const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : 'n/a')
+
 const ok = (r: ScenarioResult | undefined): r is ScenarioResult & { load: LoadResult } =>
   r !== undefined && r.status === 'ok' && r.load !== undefined && r.load.requests > 0
 
 export function headlines(run: RunResult): Headline[] {
   const get = (name: string) => run.results.find((r) => r.scenario.name === name)
   const out: Headline[] = []
-  const ratio = (a: number, b: number) => (b > 0 ? a / b : Number.NaN)
-  const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(2)}×` : 'n/a')
   const missing = (label: string, target: string, ...names: string[]) =>
     out.push({
       label,
@@ -160,6 +161,37 @@ export function headlines(run: RunResult): Headline[] {
       target: '≤ 1.00×',
       met: r <= 1,
       detail: `${fmtUs(eq.cpuUsPerRequest)} vs ${fmtUs(neq.cpuUsPerRequest)} per request`,
+    })
+  }
+  // The Node floor: what is left of a mirrored request with none of miffy's logic. miffy's cost
+  // above it is what miffy's own code can still win; the floor's cost above nginx is the stack's.
+  const feq = get('node-floor-mirror-equal')
+  if (ok(eq) && ok(feq) && eq.cpuUsPerRequest !== undefined && feq.cpuUsPerRequest !== undefined) {
+    out.push({
+      label: 'CPU per mirrored request, miffy vs the Node floor',
+      value: x(ratio(eq.cpuUsPerRequest, feq.cpuUsPerRequest)),
+      target: '(information)',
+      met: undefined,
+      detail: `${fmtUs(eq.cpuUsPerRequest)} vs ${fmtUs(feq.cpuUsPerRequest)}; throughput ${x(ratio(eq.load.rps, feq.load.rps))}`,
+    })
+  }
+  if (ok(feq) && ok(neq) && feq.cpuUsPerRequest !== undefined && neq.cpuUsPerRequest !== undefined) {
+    out.push({
+      label: 'CPU per mirrored request, the Node floor vs nginx mirror',
+      value: x(ratio(feq.cpuUsPerRequest, neq.cpuUsPerRequest)),
+      target: '(information)',
+      met: undefined,
+      detail: `${fmtUs(feq.cpuUsPerRequest)} vs ${fmtUs(neq.cpuUsPerRequest)}; throughput ${x(ratio(feq.load.rps, neq.load.rps))}`,
+    })
+  }
+  const fpass = get('node-floor-passthrough')
+  if (ok(pass) && ok(fpass) && pass.cpuUsPerRequest !== undefined && fpass.cpuUsPerRequest !== undefined) {
+    out.push({
+      label: 'CPU per passthrough request, miffy vs the Node floor',
+      value: x(ratio(pass.cpuUsPerRequest, fpass.cpuUsPerRequest)),
+      target: '(information)',
+      met: undefined,
+      detail: `${fmtUs(pass.cpuUsPerRequest)} vs ${fmtUs(fpass.cpuUsPerRequest)}; throughput ${x(ratio(pass.load.rps, fpass.load.rps))}`,
     })
   }
   const diff = get('mirror-differ')
@@ -374,6 +406,46 @@ export function renderOutcomes(run: RunResult): string {
   )
 }
 
+/**
+ * Where miffy's cost comes from, told with this run's figures: the Node floor splits it into what
+ * the stack costs (floor vs nginx) and what miffy's own code adds (miffy vs floor).
+ */
+export function renderFloor(run: RunResult): string {
+  const get = (name: string) => run.results.find((r) => r.scenario.name === name)
+  const cpu = (name: string) => {
+    const r = get(name)
+    return ok(r) ? r.cpuUsPerRequest : undefined
+  }
+  const floor = cpu('node-floor-mirror-equal')
+  const miffy = cpu('mirror-equal')
+  const nginx = cpu('nginx-mirror-equal')
+  if (floor === undefined || miffy === undefined || nginx === undefined) return ''
+  const floorPass = cpu('node-floor-passthrough')
+  const nginxPass = cpu('nginx-passthrough')
+  const pass =
+    floorPass !== undefined && nginxPass !== undefined
+      ? ` Passing a request through costs the floor ${fmtUs(floorPass)}, ${x(ratio(floorPass, nginxPass))} nginx's \`proxy_pass\`.`
+      : ''
+  return `
+## Where the time goes
+
+The Node floor (\`bench/node-floor.ts\`) is the least a proxy on miffy's stack can do: a bare
+\`node:http\` server that sends each request to both origins with undici's \`Dispatcher.dispatch\`,
+streams the reference's answer back and compares the two bodies as bytes, with no routing,
+sampling, limits, budgets, metrics, header rules, JSON comparison or publishing. In this run a
+mirrored request cost the floor ${fmtUs(floor)} of CPU, ${x(ratio(floor, nginx))} nginx's mirror (${fmtUs(nginx)}),
+and miffy ${fmtUs(miffy)}, ${x(ratio(miffy, floor))} the floor.${pass} What miffy's own code can still win is
+the difference to the floor; what separates the floor from nginx is Node's HTTP server, undici's
+client and V8, which a CPU profile of either process shows
+(\`npm run bench -- --only mirror-equal,node-floor-mirror-equal --rounds 1 --cpu-prof /tmp/prof\`,
+then \`node bench/profile-summary.ts /tmp/prof/mirror-equal\`): most of the time is in the
+\`writev\`/\`write\` system calls of the three sockets, undici's parser and request
+bookkeeping, and Node's stream and event machinery, in much the same proportions for both.
+nginx spends most of its CPU in the kernel (the sys share in the table), and opens and closes a
+connection to the candidate for every mirror.
+`
+}
+
 function describeCode(run: RunResult): string {
   const one = (c: Code) =>
     `commit ${c.commit}${c.dirty.length > 0 ? ` with uncommitted changes in ${c.dirty.map((f) => `\`${f}\``).join(', ')}` : ''}`
@@ -425,7 +497,7 @@ publishes.
 ## Headline ratios
 
 ${renderHeadlines(run)}
-
+${renderFloor(run)}
 ## All scenarios
 
 ${renderTable(run)}
@@ -440,7 +512,7 @@ figures of a row come from that median round), except the slow-candidate scenari
 includes delivering what the proxy sends to the origins and to the client.
 Errors: connection errors, timeouts and non-2xx answers seen by the client. Mirrored: for miffy,
 the outcomes \`equal + diverged + candidate_timeout + candidate_error\` from \`/metrics\`; †: for
-nginx, the requests the candidate origin received. Dropped and published come from miffy's
+nginx and the Node floor, the requests the candidate origin received. Dropped and published come from miffy's
 \`/metrics\`, counted over the measured window.
 ${pending.length > 0 ? `\nNot measured: ${pending.map((r) => `\`${r.scenario.name}\` (${r.status}: ${r.note ?? ''})`).join('; ')}.\n` : ''}
 ## Outcomes from /metrics

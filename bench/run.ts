@@ -26,7 +26,7 @@
  *                        at a closed port instead of killing the broker)
  *   --kafka-version V    the broker started by default (4.1)
  *   --no-kafka           no broker: miffy uses its log sink; Kafka-down still runs (closed port)
- *   --cpu-prof DIR       run miffy under `node --cpu-prof`, profiles into DIR
+ *   --cpu-prof DIR       run miffy and the Node floor under `node --cpu-prof`, profiles into DIR
  *                        (summarise them with `node bench/profile-summary.ts DIR`)
  *   --render FILE        run nothing: write the report again from a results file (--json)
  *
@@ -44,6 +44,7 @@ import { parseArgs } from 'node:util'
 import { type LoadTool, runLoad, wrkAvailable, wrkVersion } from './load.ts'
 import { type Metrics, type Miffy, outcomes, ROOT, settle, startMiffy, sum } from './miffy.ts'
 import { NGINX_MISSING, nginxBinary, nginxVersion, startNginx } from './nginx.ts'
+import { startNodeFloor } from './node-floor.ts'
 import { type Origin, startOrigin } from './origin.ts'
 import { RssSampler, summariseRss, treeCpu } from './proc-stats.ts'
 import { freePorts, killAllSync, type Managed, stopAll } from './processes.ts'
@@ -265,6 +266,17 @@ async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioResult
       procs.unshift(nginx.proc)
       target = nginx.url
       rootPid = nginx.proc.pid
+    } else if (s.proxy === 'node') {
+      const floor = await startNodeFloor({
+        port: proxyPort!,
+        reference: reference.url,
+        candidate: candidateUrl,
+        dir,
+        ...(o.cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(o.cpuProf, s.name)}`] } : {}),
+      })
+      procs.unshift(floor.proc)
+      target = floor.url
+      rootPid = floor.proc.pid
     } else if (s.proxy === 'miffy') {
       let kafka: string | undefined
       if (s.kafka !== 'none') {

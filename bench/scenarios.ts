@@ -3,7 +3,8 @@
  * ratios between them are measured minutes, not a quarter of an hour, apart on a noisy machine.
  */
 
-export type Proxy = 'direct' | 'miffy' | 'nginx'
+/** `node`: bench/node-floor.ts, the least a Node proxy on miffy's stack does per request */
+export type Proxy = 'direct' | 'miffy' | 'nginx' | 'node'
 /** what the candidate does: `none` (no mirror), an origin mode, or `down` (nothing listens) */
 export type CandidateKind = 'none' | 'equal' | 'differ' | 'sleep' | 'down'
 
@@ -45,6 +46,14 @@ export const SCENARIOS: readonly Scenario[] = [
     workers: 1,
   },
   {
+    name: 'node-floor-passthrough',
+    title: 'Node floor: bare node:http + undici dispatch, no mirror',
+    proxy: 'node',
+    candidate: 'none',
+    kafka: 'none',
+    workers: 1,
+  },
+  {
     name: 'nginx-mirror-equal',
     title: 'nginx mirror, equal answers',
     proxy: 'nginx',
@@ -58,6 +67,14 @@ export const SCENARIOS: readonly Scenario[] = [
     proxy: 'miffy',
     candidate: 'equal',
     kafka: 'up',
+    workers: 1,
+  },
+  {
+    name: 'node-floor-mirror-equal',
+    title: 'Node floor: bare node:http + undici dispatch to both, bodies compared as bytes',
+    proxy: 'node',
+    candidate: 'equal',
+    kafka: 'none',
     workers: 1,
   },
   {

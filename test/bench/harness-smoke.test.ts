@@ -67,8 +67,15 @@ test('npm run bench -- --smoke: every scenario measured, outcomes read, report w
         )
       }
     }
-    if (r.scenario.proxy === 'nginx' && ['equal', 'differ', 'sleep'].includes(r.scenario.candidate)) {
+    if (
+      (r.scenario.proxy === 'nginx' || r.scenario.proxy === 'node') &&
+      ['equal', 'differ', 'sleep'].includes(r.scenario.candidate)
+    ) {
       assert.ok((r.candidateRequests ?? 0) > 0, `${name}: the candidate received no mirrored request`)
+    }
+    if (r.scenario.proxy === 'node') {
+      // the yardstick is only one if it proxies: every answer a 2xx from the reference
+      assert.equal(r.load.non2xx + r.load.errors, 0, `${name}: the Node floor answered with errors`)
     }
   }
   const published = run.results.find((r) => r.scenario.name === 'mirror-differ')?.miffy?.publish.published
