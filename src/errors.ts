@@ -18,6 +18,10 @@ export const ERRORS = {
     status: 502,
     summary: 'the reference refused the connection, reset it, or sent an invalid response',
   },
+  MIFFY_ERR_SHUTTING_DOWN: {
+    status: 503,
+    summary: 'miffy is shutting down: a request on a connection kept open from before; retry elsewhere',
+  },
   MIFFY_ERR_REFERENCE_TIMEOUT: {
     status: 504,
     summary: 'the reference did not answer within reference_timeout',

@@ -37,7 +37,8 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
   const app = Fastify({
     logger: false,
     exposeHeadRoutes: false,
-    return503OnClosing: true,
+    // Requests arriving during shutdown get miffy's own 503 (below), in the error catalogue's shape.
+    return503OnClosing: false,
     // Idle keep-alive connections are closed at shutdown; busy ones finish their request first.
     forceCloseConnections: 'idle',
     // Requests Node's HTTP parser refuses (bad request line, bad headers) get the same JSON shape.
@@ -67,15 +68,31 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
   app.removeAllContentTypeParsers()
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
 
+  let closing = false
+  app.addHook('preClose', (done) => {
+    closing = true
+    done()
+  })
+
   app.addHook('onRequest', (request, reply, done) => {
     const started = performance.now()
     reply.raw.once('close', () => {
       onDone(request, reply.raw.statusCode, performance.now() - started, reply.raw.writableFinished)
+      // During shutdown a keep-alive connection that just finished its answer is idle: close it
+      // now rather than let it wait out keepAliveTimeout (72 s) and hold shutdown that long.
+      if (closing) setImmediate(() => app.server.closeIdleConnections())
     })
     done()
   })
 
   const handler = (request: FastifyRequest, reply: FastifyReply) => {
+    if (closing) {
+      // A request on a connection kept open from before shutdown (Fastify has already set
+      // `Connection: close` on the answer): the client should retry on another instance.
+      reply.hijack()
+      sendError(reply.raw, new MiffyError('MIFFY_ERR_SHUTTING_DOWN', 'miffy is shutting down'))
+      return
+    }
     // set by rewriteUrl, which runs before Fastify has a request object to decorate
     const bad = (request.raw as unknown as Record<symbol, string | undefined>)[BAD_TARGET]
     if (bad) {
