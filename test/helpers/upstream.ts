@@ -4,7 +4,7 @@
  */
 import { once } from 'node:events'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
-import type { AddressInfo } from 'node:net'
+import { type AddressInfo, createServer as createNetServer } from 'node:net'
 import type { TestContext } from 'node:test'
 
 export interface Received {
@@ -78,4 +78,16 @@ export async function closedPort(): Promise<number> {
   const port = (s.address() as AddressInfo).port
   await new Promise<void>((resolve) => s.close(() => resolve()))
   return port
+}
+
+/**
+ * A port that is taken for the whole test but never answers: every connection is reset as soon
+ * as it is accepted. Unlike `closedPort()`, no other process can start listening on it meanwhile.
+ */
+export async function resettingPort(t: TestContext): Promise<number> {
+  const s = createNetServer((socket) => socket.resetAndDestroy())
+  s.listen(0, '127.0.0.1')
+  await once(s, 'listening')
+  t.after(() => new Promise<void>((resolve) => s.close(() => resolve())))
+  return (s.address() as AddressInfo).port
 }

@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import { gzipSync } from 'node:zlib'
 import { request } from 'undici'
 import { startProxy } from '../helpers/proxy.ts'
-import { closedPort, json, startUpstream } from '../helpers/upstream.ts'
+import { json, resettingPort, startUpstream } from '../helpers/upstream.ts'
 
 const get = async (url: string, headers: Record<string, string> = {}) => {
   const res = await request(url, { headers })
@@ -175,7 +175,7 @@ test('a candidate list is used round-robin, and one that failed is skipped for a
   assert.equal(c1.received.length, 2)
   assert.equal(c2.received.length, 2)
 
-  const down = `http://127.0.0.1:${await closedPort()}`
+  const down = `http://127.0.0.1:${await resettingPort(t)}`
   const rotating = await startProxy(t, {
     reference: reference.url,
     candidate: [down, c1.url],
