@@ -6,7 +6,7 @@
  * Runs for every mirrored request, so the common case (both legs answered the same bytes) returns
  * before decoding or parsing anything and allocates nothing.
  */
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import {
   type DecodeFailure,
   decodeBody,
@@ -321,6 +321,9 @@ function serialisable(value: unknown): unknown {
  *
  * Changing this recipe regroups every divergence operators have triaged: bump the version line.
  */
+const FINGERPRINTS = new Map<string, string>()
+const MAX_REMEMBERED_FINGERPRINTS = 4096
+
 export function fingerprint(
   route: string,
   divergence: Omit<Divergence, 'fingerprint'>,
@@ -337,5 +340,14 @@ export function fingerprint(
     if (decode) lines.push(`decode ${decode.reference ?? '-'}>${decode.candidate ?? '-'}`)
     if (bodyPaths) for (const path of [...bodyPaths].sort()) lines.push(`path ${path}`)
   }
-  return createHash('sha256').update(lines.join('\n')).digest('hex').slice(0, 16)
+  const text = lines.join('\n')
+  let known = FINGERPRINTS.get(text)
+  if (known === undefined) {
+    known = hash('sha256', text, 'hex').slice(0, 16)
+    // A route diverges the same few ways over and over: hash each recipe once. Bounded; when
+    // full it starts again rather than tracking which entries are old.
+    if (FINGERPRINTS.size >= MAX_REMEMBERED_FINGERPRINTS) FINGERPRINTS.clear()
+    FINGERPRINTS.set(text, known)
+  }
+  return known
 }

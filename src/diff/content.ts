@@ -31,6 +31,18 @@ const MAX_CODINGS = 4
 export function decodeBody(headers: HeaderRepr, body: Buffer, maxDecodedBytes: number): DecodeResult {
   const header = headers['content-encoding']
   if (header === undefined || body.length === 0) return capped(body, maxDecodedBytes)
+  // A diverging pair is decoded for the comparison and again for the message: inflate once.
+  const known = DECODED.get(body)
+  if (known && known.header === header && known.max === maxDecodedBytes) return known.result
+  const result = inflateAll(header, body, maxDecodedBytes)
+  DECODED.set(body, { header, max: maxDecodedBytes, result })
+  return result
+}
+
+/** Decoded bodies by the captured body they came from; an entry lives as long as that buffer. */
+const DECODED = new WeakMap<Buffer, { header: string | string[]; max: number; result: DecodeResult }>()
+
+function inflateAll(header: string | string[], body: Buffer, maxDecodedBytes: number): DecodeResult {
   const codings = parseCodings(header)
   if (codings === null) return { ok: false, reason: 'unsupported_encoding' }
   let current = body
@@ -190,6 +202,22 @@ function isDigit(c: number): boolean {
  * double. Other numbers stay IEEE-754 doubles.
  */
 export function parseJsonBody(body: Buffer, bigints: 'bigint' | 'raw'): ParsedJson | typeof NOT_JSON {
+  // A diverging pair is parsed for the comparison and again for the message: a result that does
+  // not depend on `bigints` (not JSON, or no unsafe integer) is kept for the second time.
+  const known = PARSED.get(body)
+  if (known !== undefined) return known
+  const result = parse(body, bigints)
+  if (result === NOT_JSON || !result.big) PARSED.set(body, result)
+  return result
+}
+
+/**
+ * Parse results by body buffer; an entry lives as long as that buffer. The parsed value is shared
+ * by the comparison and the message, which only read it.
+ */
+const PARSED = new WeakMap<Buffer, ParsedJson | typeof NOT_JSON>()
+
+function parse(body: Buffer, bigints: 'bigint' | 'raw'): ParsedJson | typeof NOT_JSON {
   if (!isUtf8(body)) return NOT_JSON
   const text = body.toString('utf8')
   try {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import zlib from 'node:zlib'
+import { compare } from '../../src/diff/compare.ts'
 import { toResponseRepr } from '../../src/diff/represent.ts'
-import { failedLeg, rawLeg } from './legs.ts'
+import { failedLeg, jsonLeg, options, rawLeg } from './legs.ts'
 
 test('a failed leg is { error }', () => {
   assert.deepEqual(toResponseRepr(failedLeg('timeout'), 1000), { error: 'timeout' })
@@ -40,4 +41,28 @@ test('an undecodable body is shown as its wire bytes', () => {
   const repr = toResponseRepr(rawLeg(big, { headers }), 1000)
   assert.ok('body' in repr)
   assert.deepEqual(repr.body, { type: 'bytes', value: big.toString('base64') })
+})
+
+test('a pair compared first and represented after gives the message it gives alone', () => {
+  const gz = { 'content-type': 'application/json', 'content-encoding': 'gzip' }
+  const cases = [
+    [jsonLeg({ a: 1, b: [1, 2] }), jsonLeg({ a: 2, b: [1, 2] })],
+    // unsafe integers: compared as bigint, written to the topic as the digits on the wire
+    [jsonLeg('{"id":12345678901234567890,"n":1}'), jsonLeg('{"id":12345678901234567891,"n":1}')],
+    [rawLeg(zlib.gzipSync('{"a":1}'), { headers: gz }), rawLeg(zlib.gzipSync('{"a":2}'), { headers: gz })],
+    [jsonLeg('not json {'), jsonLeg('not json }')],
+  ] as const
+  for (const [reference, candidate] of cases) {
+    // the same bytes in fresh buffers: nothing remembered from a comparison
+    const fresh = (leg: typeof reference) => (leg.ok ? { ...leg, body: Buffer.from(leg.body) } : leg)
+    const alone = JSON.stringify([
+      toResponseRepr(fresh(reference), 1000),
+      toResponseRepr(fresh(candidate), 1000),
+    ])
+    assert.notEqual(compare(reference, candidate, options()), null)
+    const after = JSON.stringify([toResponseRepr(reference, 1000), toResponseRepr(candidate, 1000)])
+    assert.equal(after, alone)
+  }
+  const big = JSON.stringify(toResponseRepr(cases[1][0], 1000))
+  assert.match(big, /"id":12345678901234567890,/)
 })
