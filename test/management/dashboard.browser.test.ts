@@ -65,8 +65,14 @@ test('the dashboard shows the ledger, filters divergences and escapes upstream t
     await send(p)
 
   const userDataDir = await mkdtemp(join(tmpdir(), 'miffy-chromium-'))
-  t.after(() => rm(userDataDir, { recursive: true, force: true }))
-  const context = await chromium.launchPersistentContext(userDataDir, {
+  let context: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined
+  // One hook, browser first: removing the profile under a running browser can fail (ENOTEMPTY)
+  // and leave the browser hanging.
+  t.after(async () => {
+    await context?.close()
+    await rm(userDataDir, { recursive: true, force: true, maxRetries: 5 })
+  })
+  context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -82,7 +88,6 @@ test('the dashboard shows the ledger, filters divergences and escapes upstream t
     viewport: { width: 1280, height: 800 },
     timeout: 15_000,
   })
-  t.after(() => context.close())
   const page = context.pages()[0] ?? (await context.newPage())
   page.setDefaultTimeout(5_000)
   const dialogs: string[] = []
