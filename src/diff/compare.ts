@@ -296,6 +296,10 @@ function serialisable(value: unknown): unknown {
 // ---------------------------------------------------------------------------------------------
 // Fingerprint
 
+/** Fingerprints by recipe text: a route diverges the same few ways over and over. */
+const FINGERPRINTS = new Map<string, string>()
+const MAX_REMEMBERED_FINGERPRINTS = 4096
+
 /**
  * The fingerprint of a divergence: the first 16 hex digits of the SHA-256 of these lines, joined
  * with "\n" (no trailing newline), each present only when that part differs:
@@ -321,9 +325,6 @@ function serialisable(value: unknown): unknown {
  *
  * Changing this recipe regroups every divergence operators have triaged: bump the version line.
  */
-const FINGERPRINTS = new Map<string, string>()
-const MAX_REMEMBERED_FINGERPRINTS = 4096
-
 export function fingerprint(
   route: string,
   divergence: Omit<Divergence, 'fingerprint'>,
@@ -344,8 +345,7 @@ export function fingerprint(
   let known = FINGERPRINTS.get(text)
   if (known === undefined) {
     known = hash('sha256', text, 'hex').slice(0, 16)
-    // A route diverges the same few ways over and over: hash each recipe once. Bounded; when
-    // full it starts again rather than tracking which entries are old.
+    // Bounded; when full it starts again rather than tracking which entries are old.
     if (FINGERPRINTS.size >= MAX_REMEMBERED_FINGERPRINTS) FINGERPRINTS.clear()
     FINGERPRINTS.set(text, known)
   }
