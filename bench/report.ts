@@ -166,34 +166,21 @@ export function headlines(run: RunResult): Headline[] {
   // The Node floor: what is left of a mirrored request with none of miffy's logic. miffy's cost
   // above it is what miffy's own code can still win; the floor's cost above nginx is the stack's.
   const feq = get('node-floor-mirror-equal')
-  if (ok(eq) && ok(feq) && eq.cpuUsPerRequest !== undefined && feq.cpuUsPerRequest !== undefined) {
-    out.push({
-      label: 'CPU per mirrored request, miffy vs the Node floor',
-      value: x(ratio(eq.cpuUsPerRequest, feq.cpuUsPerRequest)),
-      target: '(information)',
-      met: undefined,
-      detail: `${fmtUs(eq.cpuUsPerRequest)} vs ${fmtUs(feq.cpuUsPerRequest)}; throughput ${x(ratio(eq.load.rps, feq.load.rps))}`,
-    })
-  }
-  if (ok(feq) && ok(neq) && feq.cpuUsPerRequest !== undefined && neq.cpuUsPerRequest !== undefined) {
-    out.push({
-      label: 'CPU per mirrored request, the Node floor vs nginx mirror',
-      value: x(ratio(feq.cpuUsPerRequest, neq.cpuUsPerRequest)),
-      target: '(information)',
-      met: undefined,
-      detail: `${fmtUs(feq.cpuUsPerRequest)} vs ${fmtUs(neq.cpuUsPerRequest)}; throughput ${x(ratio(feq.load.rps, neq.load.rps))}`,
-    })
-  }
   const fpass = get('node-floor-passthrough')
-  if (ok(pass) && ok(fpass) && pass.cpuUsPerRequest !== undefined && fpass.cpuUsPerRequest !== undefined) {
+  /** an information row: CPU per request of `a` over `b`, with their throughput ratio */
+  const cpuRatio = (label: string, a: ScenarioResult | undefined, b: ScenarioResult | undefined) => {
+    if (!ok(a) || !ok(b) || a.cpuUsPerRequest === undefined || b.cpuUsPerRequest === undefined) return
     out.push({
-      label: 'CPU per passthrough request, miffy vs the Node floor',
-      value: x(ratio(pass.cpuUsPerRequest, fpass.cpuUsPerRequest)),
+      label,
+      value: x(ratio(a.cpuUsPerRequest, b.cpuUsPerRequest)),
       target: '(information)',
       met: undefined,
-      detail: `${fmtUs(pass.cpuUsPerRequest)} vs ${fmtUs(fpass.cpuUsPerRequest)}; throughput ${x(ratio(pass.load.rps, fpass.load.rps))}`,
+      detail: `${fmtUs(a.cpuUsPerRequest)} vs ${fmtUs(b.cpuUsPerRequest)}; throughput ${x(ratio(a.load.rps, b.load.rps))}`,
     })
   }
+  cpuRatio('CPU per mirrored request, miffy vs the Node floor', eq, feq)
+  cpuRatio('CPU per mirrored request, the Node floor vs nginx mirror', feq, neq)
+  cpuRatio('CPU per passthrough request, miffy vs the Node floor', pass, fpass)
   const diff = get('mirror-differ')
   const ndiff = get('nginx-mirror-differ')
   if (ok(diff) && ok(ndiff) && diff.cpuUsPerRequest !== undefined && ndiff.cpuUsPerRequest !== undefined) {
