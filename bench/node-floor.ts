@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import type { Dispatcher } from 'undici'
 import { upstreamAgent } from '../src/proxy/upstream.ts'
-import { type Managed, startProcess, waitForPort } from './processes.ts'
+import { type Managed, serveUntilSignalled, startProcess, waitForPort } from './processes.ts'
 
 interface Answer {
   status: number
@@ -108,15 +108,7 @@ function serve(port: number, reference: URL, candidate: URL | undefined): void {
     )
   })
   server.keepAliveTimeout = 60_000
-  server.listen(port, '127.0.0.1', () => {
-    process.stdout.write(`${JSON.stringify({ msg: 'node floor listening', port })}\n`)
-  })
-  const stop = () => {
-    server.closeAllConnections()
-    server.close(() => process.exit(0))
-  }
-  process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
+  serveUntilSignalled(server, port, { msg: 'node floor listening' })
 }
 
 export interface NodeFloor {

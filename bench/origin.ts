@@ -14,11 +14,10 @@
  * Prints `{"msg":"origin listening","port":N}` when ready.
  */
 import { createServer } from 'node:http'
-import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { type Managed, startProcess, waitForPort } from './processes.ts'
+import { type Managed, serveUntilSignalled, startProcess, waitForPort } from './processes.ts'
 
 export type OriginMode = 'reference' | 'equal' | 'differ' | 'sleep'
 export const ORIGIN_MODES: readonly OriginMode[] = ['reference', 'equal', 'differ', 'sleep']
@@ -86,16 +85,7 @@ function serve(mode: OriginMode, port: number, delayMs: number): void {
   })
   server.keepAliveTimeout = 60_000
   server.headersTimeout = 65_000
-  server.listen(port, '127.0.0.1', () => {
-    const address = server.address() as AddressInfo
-    process.stdout.write(`${JSON.stringify({ msg: 'origin listening', mode, port: address.port })}\n`)
-  })
-  const stop = () => {
-    server.closeAllConnections()
-    server.close(() => process.exit(0))
-  }
-  process.once('SIGTERM', stop)
-  process.once('SIGINT', stop)
+  serveUntilSignalled(server, port, { msg: 'origin listening', mode })
 }
 
 export interface Origin {

@@ -10,7 +10,8 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process'
 import { once } from 'node:events'
 import { closeSync, openSync, readFileSync } from 'node:fs'
-import { connect } from 'node:net'
+import type { Server } from 'node:http'
+import { type AddressInfo, connect } from 'node:net'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
@@ -142,4 +143,21 @@ export async function freePorts(n: number): Promise<number[]> {
   const ports = servers.map((s) => (s.address() as { port: number }).port)
   await Promise.all(servers.map((s) => new Promise((resolve) => s.close(resolve))))
   return ports
+}
+
+/**
+ * The other side, in a server the harness started: listen on 127.0.0.1, print `ready` with the
+ * port as one JSON line once listening, and on SIGTERM or SIGINT close every connection and exit 0.
+ */
+export function serveUntilSignalled(server: Server, port: number, ready: Record<string, unknown>): void {
+  server.listen(port, '127.0.0.1', () => {
+    const address = server.address() as AddressInfo
+    process.stdout.write(`${JSON.stringify({ ...ready, port: address.port })}\n`)
+  })
+  const stop = () => {
+    server.closeAllConnections()
+    server.close(() => process.exit(0))
+  }
+  process.once('SIGTERM', stop)
+  process.once('SIGINT', stop)
 }
