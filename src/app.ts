@@ -63,12 +63,15 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       ? options.sink(onDelivery)
       : (options.sink ?? (await createSink(config, log, registry, onDelivery)))
   const referenceDispatcher = upstreamAgent(config.reference_timeout)
+  // memory_budget covers everything kept of captured traffic (issue 10): the divergence log's
+  // share is carved out of it, and bodies buffered for comparison get the rest.
+  const logBytes = Math.floor(config.memory_budget * config.divergence_log_share)
   const ctx: ShadowContext = {
     shadowDispatcher: upstreamAgent(maxCandidateTimeout),
-    budget: new MemoryBudget(config.memory_budget),
+    budget: new MemoryBudget(config.memory_budget - logBytes),
     ledger,
     sink,
-    divergences: new DivergenceLog(config.divergence_log),
+    divergences: new DivergenceLog(config.divergence_log, logBytes),
     redact: new Set([...ALWAYS_REDACTED, ...config.redact_headers]),
     log,
     pending: new Set(),
@@ -78,6 +81,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   metrics.sources.limiters = () =>
     experiments.map((e) => ({ route: e.route, inFlight: e.limiter.inFlight, queued: e.limiter.queued }))
   metrics.sources.bufferedBytes = () => ctx.budget.used
+  metrics.sources.divergenceLogBytes = () => ctx.divergences.bytes
   const requestCounts = new Map<string, { route: string; status: number; count: number }>()
   metrics.sources.requests = () => requestCounts.values()
   const accessLog = log.child({ component: 'access' })
