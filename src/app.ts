@@ -9,6 +9,7 @@ import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
 import type { Agent } from 'undici'
 import type { MiffyConfig } from './config/schema.ts'
+import { managementToken } from './management/access.ts'
 import { createMetrics } from './management/metrics.ts'
 import { buildManagement } from './management/server.ts'
 import { localSource } from './management/source.ts'
@@ -43,6 +44,8 @@ export interface BuildOptions {
 
 export async function buildApp(config: MiffyConfig, options: BuildOptions): Promise<App> {
   const log = options.logger
+  // read first: a token file that cannot be read stops start-up before anything is built
+  const token = managementToken(config)
   const registry = options.registry ?? new Registry()
   const metrics = createMetrics(registry)
   const { table: routes, list: experiments } = buildExperiments(config, (route, state) => {
@@ -109,7 +112,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       )
     },
   })
-  const management = buildManagement(localSource(registry, sink, ctx.divergences, ledger))
+  const management = buildManagement(localSource(registry, sink, ctx.divergences, ledger), { token })
 
   let closing: Promise<void> | undefined
   const close = (deadlineMs = config.shutdown_timeout) => {

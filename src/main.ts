@@ -5,36 +5,42 @@
 import cluster from 'node:cluster'
 import type { Logger } from 'pino'
 import { buildApp } from './app.ts'
-import { runPrimary } from './cluster/primary.ts'
+import { runPrimary, WorkerStartFailed } from './cluster/primary.ts'
 import { serveWorker } from './cluster/worker.ts'
 import { loadConfig } from './config/load.ts'
 import type { MiffyConfig } from './config/schema.ts'
 import { MiffyError } from './errors.ts'
+import { addressOf, listenOrExplain } from './listen.ts'
 import { createLogger } from './logger.ts'
+import { explainManagementAccess, managementAccess } from './management/access.ts'
 
 export async function start(config: MiffyConfig, log: Logger): Promise<void> {
   const app = await buildApp(config, { logger: log })
-  await app.proxy.listen({ port: config.port, host: config.host })
-  const address = (server: typeof app.proxy) => {
-    const a = server.server.address()
-    return typeof a === 'object' && a ? `${a.address}:${a.port}` : String(a)
-  }
-  if (cluster.isWorker) {
-    // the primary serves the management port, merged across workers
-    serveWorker(app, address(app.proxy))
-  } else {
-    await app.management.listen({ port: config.management_port, host: config.host })
-    log.info(
-      {
-        proxy: address(app.proxy),
-        management: address(app.management),
-        reference: config.reference,
-        candidate: config.candidate,
-        experiments: config.routes.map((r) => r.path),
-        sink: app.sink.kind,
-      },
-      'miffy listening',
-    )
+  try {
+    await listenOrExplain(app.proxy, 'port', config.port, config.host)
+    if (cluster.isWorker) {
+      // the primary serves the management port, merged across workers
+      serveWorker(app, addressOf(app.proxy))
+    } else {
+      await listenOrExplain(app.management, 'management_port', config.management_port, config.management_host)
+      log.info(
+        {
+          proxy: addressOf(app.proxy),
+          management: addressOf(app.management),
+          management_access: managementAccess(config),
+          reference: config.reference,
+          candidate: config.candidate,
+          experiments: config.routes.map((r) => r.path),
+          sink: app.sink.kind,
+        },
+        'miffy listening',
+      )
+      explainManagementAccess(config, log)
+    }
+  } catch (err) {
+    // nothing was served: release what was opened, then let main report the error
+    await app.close(0)
+    throw err
   }
 
   let stopping = false
@@ -92,6 +98,11 @@ async function main(): Promise<void> {
       log.flush?.()
       process.stderr.write(`miffy: ${err.code}: ${err.message}\n`)
       process.exit(2)
+    }
+    // a worker could not start: it has said why on the shared stderr
+    if (err instanceof WorkerStartFailed) {
+      log.flush?.()
+      process.exit(err.exitCode === 2 ? 2 : 1)
     }
     log.fatal({ err }, 'start-up failed')
     process.exit(1)

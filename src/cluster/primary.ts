@@ -8,6 +8,8 @@ import cluster, { type Worker } from 'node:cluster'
 import type { Logger } from 'pino'
 import { AggregatorRegistry } from 'prom-client'
 import type { MiffyConfig } from '../config/schema.ts'
+import { addressOf, listenOrExplain } from '../listen.ts'
+import { explainManagementAccess, managementAccess, managementToken } from '../management/access.ts'
 import { buildManagement } from '../management/server.ts'
 import type { ManagementSource, StoredPair } from '../management/source.ts'
 import { type LedgerSnapshot, summarize } from '../shadow/ledger.ts'
@@ -18,7 +20,18 @@ const ASK_TIMEOUT_MS = 2000
 /** Replacements allowed per minute before the primary gives up (a crash loop). */
 const MAX_RESTARTS_PER_MINUTE = 10
 
+/** A worker exited before it was serving: start-up fails with its exit code (2: it said why). */
+export class WorkerStartFailed extends Error {
+  readonly exitCode: number | null
+  constructor(exitCode: number | null, signal: string | null) {
+    super(`worker exited during start-up (${signal ?? exitCode})`)
+    this.exitCode = exitCode
+  }
+}
+
 export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void> {
+  // before any fork: a token file that cannot be read stops start-up once, not once per worker
+  const token = managementToken(config)
   const aggregator = new AggregatorRegistry()
   let nextId = 1
   const pending = new Map<number, (data: unknown) => void>()
@@ -39,8 +52,9 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
         else onMessage(m)
       })
       worker.once('exit', (code, signal) => {
-        reject(new Error(`worker exited during start-up (${signal ?? code})`))
-        if (stopping) return
+        reject(new WorkerStartFailed(code, signal))
+        // During start-up a worker that fails (a busy port, say) fails them all: no replacements.
+        if (stopping || !started) return
         log.error({ worker: worker.id, code, signal }, 'worker died; starting a replacement')
         const now = Date.now()
         restarts.push(now)
@@ -53,7 +67,15 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
       })
     })
 
-  const addresses = await Promise.all(Array.from({ length: config.workers }, fork))
+  let started = false
+  let addresses: string[]
+  try {
+    addresses = await Promise.all(Array.from({ length: config.workers }, fork))
+  } catch (err) {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL')
+    throw err
+  }
+  started = true
 
   const ask = async <K extends Question['what']>(
     question: Extract<Question, { what: K }>,
@@ -102,13 +124,19 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
     },
     summary: async () => summarize((await ask({ what: 'snapshot' })) as LedgerSnapshot[]),
   }
-  const management = buildManagement(source)
-  await management.listen({ port: config.management_port, host: config.host })
-  const a = management.server.address()
+  const management = buildManagement(source, { token })
+  try {
+    await listenOrExplain(management, 'management_port', config.management_port, config.management_host)
+  } catch (err) {
+    stopping = true
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL')
+    throw err
+  }
   log.info(
     {
       proxy: addresses[0],
-      management: typeof a === 'object' && a ? `${a.address}:${a.port}` : String(a),
+      management: addressOf(management),
+      management_access: managementAccess(config),
       workers: config.workers,
       reference: config.reference,
       candidate: config.candidate,
@@ -116,6 +144,7 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
     },
     'miffy listening',
   )
+  explainManagementAccess(config, log)
 
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return
