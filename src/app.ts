@@ -13,11 +13,12 @@ import { managementToken } from './management/access.ts'
 import { createMetrics } from './management/metrics.ts'
 import { buildManagement } from './management/server.ts'
 import { localSource } from './management/source.ts'
-import { ALWAYS_REDACTED } from './proxy/headers.ts'
 import { parseUpstream, upstreamAgent } from './proxy/upstream.ts'
 import { createSink } from './publish/create-sink.ts'
 import { DivergenceLog } from './publish/divergence-log.ts'
 import type { DeliveryListener, Sink } from './publish/sink.ts'
+import { redactUrl } from './redact/query.ts'
+import { Redactor } from './redact/redactor.ts'
 import { buildProxy, type Routing } from './server.ts'
 import { buildExperiments } from './shadow/experiment.ts'
 import { Ledger } from './shadow/ledger.ts'
@@ -46,6 +47,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   const log = options.logger
   // read first: a token file that cannot be read stops start-up before anything is built
   const token = managementToken(config)
+  const redactor = new Redactor(config)
   const registry = options.registry ?? new Registry()
   const metrics = createMetrics(registry)
   const { table: routes, list: experiments } = buildExperiments(config, (route, state) => {
@@ -75,7 +77,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
     ledger,
     sink,
     divergences: new DivergenceLog(config.divergence_log, logBytes),
-    redact: new Set([...ALWAYS_REDACTED, ...config.redact_headers]),
+    redactor,
     log,
     pending: new Set(),
     notQueued: new ThrottledWarning(log, 'divergence not queued for publishing'),
@@ -101,7 +103,8 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       accessLog.info(
         {
           method: request.raw.method,
-          url: request.raw.url,
+          // a secret in the query (`?token=…`) never reaches the log
+          url: redactUrl(request.raw.url ?? '', redactor),
           route: request.miffyRoute || undefined,
           role: request.miffyRoute ? 'reference' : 'upstream',
           status,

@@ -25,6 +25,7 @@ import { normaliseTarget } from './proxy/request-target.ts'
 import { sendError } from './proxy/respond.ts'
 import type { Upstream } from './proxy/upstream.ts'
 import { errorBody } from './proxy/upstream-errors.ts'
+import { redactUrl } from './redact/query.ts'
 import type { RouteTable } from './routing/route-table.ts'
 import type { Experiment } from './shadow/experiment.ts'
 import { admit, type ShadowContext } from './shadow/mirror.ts'
@@ -139,7 +140,10 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
   app.all('/*', handler)
 
   app.setErrorHandler((err, request, reply) => {
-    ctx.log.error({ err, url: request.raw.url }, 'unexpected error on the client path')
+    ctx.log.error(
+      { err, url: redactUrl(request.raw.url ?? '', ctx.redactor) },
+      'unexpected error on the client path',
+    )
     if (!reply.sent) {
       reply.hijack()
       sendError(

@@ -23,6 +23,7 @@ import type { Capture, Forwarded } from '../proxy/forward.ts'
 import { ROLE_HEADER } from '../proxy/headers.ts'
 import type { DivergenceLog } from '../publish/divergence-log.ts'
 import type { Sink } from '../publish/sink.ts'
+import type { Redactor } from '../redact/redactor.ts'
 import { resolveKey } from '../routing/experiment-key.ts'
 import type { ThrottledWarning } from '../throttled-log.ts'
 import { runCandidate } from './candidate-leg.ts'
@@ -42,7 +43,8 @@ export interface ShadowContext {
   ledger: Ledger
   sink: Sink
   divergences: DivergenceLog
-  redact: ReadonlySet<string>
+  /** what is a secret in what is shown (src/redact); comparison sees the real values */
+  redactor: Redactor
   log: Logger
   /** mirrors still being compared, so shutdown can wait for them */
   pending: Set<Promise<void>>
@@ -277,7 +279,7 @@ export class Mirror {
       candidate: c,
       divergence,
       maxDecodedBytes: exp.maxBodyBytes,
-      redact: ctx.redact,
+      redactor: ctx.redactor,
     })
     const publication = serialisePair(resolveKey(exp.key, route, request.params), message)
     if (publication === undefined) {
@@ -286,7 +288,8 @@ export class Mirror {
       return
     }
     ctx.divergences.add(publication)
-    ctx.ledger.divergence(route, message.id, divergence, message.timestamp)
+    // the redacted copy: the summary's examples are shown on the management port
+    ctx.ledger.divergence(route, message.id, message.divergence ?? divergence, message.timestamp)
     const accepted = ctx.sink.publish(publication)
     ctx.ledger.publication(route, accepted)
     if (accepted !== 'queued') ctx.notQueued.warn({ route, id: message.id, reason: accepted })
