@@ -94,6 +94,12 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   const proxy = buildProxy({
     ctx,
     routing: () => routing,
+    client: {
+      headersTimeout: config.headers_timeout,
+      requestTimeout: config.request_timeout,
+      bodyTimeout: config.body_timeout,
+      forwardedHeaders: config.forwarded_headers,
+    },
     onDone(request, status, durationMs, completed) {
       const key = `${status} ${request.miffyRoute}`
       const known = requestCounts.get(key)

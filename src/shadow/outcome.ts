@@ -11,6 +11,7 @@ export const OUTCOMES = [
   'dropped_queue_full',
   'dropped_oversize',
   'dropped_memory',
+  'dropped_body_timeout',
   'circuit_open',
   'candidate_timeout',
   'candidate_error',
@@ -35,6 +36,7 @@ export const DROP_OUTCOMES: ReadonlySet<Outcome> = new Set([
   'dropped_queue_full',
   'dropped_oversize',
   'dropped_memory',
+  'dropped_body_timeout',
   'circuit_open',
   'client_aborted',
 ])

@@ -67,6 +67,7 @@ test('outcome counts sum to matched, and the summary fields agree with them', ()
     dropped_queue_full: 1,
     dropped_oversize: 1,
     dropped_memory: 1,
+    dropped_body_timeout: 2,
     circuit_open: 4,
     candidate_timeout: 2,
     candidate_error: 1,
@@ -89,6 +90,7 @@ test('outcome counts sum to matched, and the summary fields agree with them', ()
     dropped_queue_full: 1,
     dropped_oversize: 1,
     dropped_memory: 1,
+    dropped_body_timeout: 2,
     circuit_open: 4,
     client_aborted: 1,
   })
