@@ -99,6 +99,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       requestTimeout: config.request_timeout,
       bodyTimeout: config.body_timeout,
       forwardedHeaders: config.forwarded_headers,
+      upgradeTimeout: config.reference_timeout,
     },
     onDone(request, status, durationMs, completed) {
       const key = `${status} ${request.miffyRoute}`

@@ -13,7 +13,7 @@
  * the content-type parser hands the raw stream through.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import type { Readable } from 'node:stream'
+import type { Duplex, Readable } from 'node:stream'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Dispatcher } from 'undici'
 import { MiffyError } from './errors.ts'
@@ -24,6 +24,7 @@ import { hasBody, passthrough } from './proxy/passthrough.ts'
 import { BodyTimeoutError, readCapped } from './proxy/request-body.ts'
 import { normaliseTarget } from './proxy/request-target.ts'
 import { sendError } from './proxy/respond.ts'
+import { refuseOnSocket, tunnel } from './proxy/tunnel.ts'
 import type { Upstream } from './proxy/upstream.ts'
 import { errorBody } from './proxy/upstream-errors.ts'
 import { redactUrl } from './redact/query.ts'
@@ -65,6 +66,8 @@ export interface ClientLimits {
   requestTimeout: number
   bodyTimeout: number
   forwardedHeaders: boolean
+  /** the deadline for an upgrade handshake at the reference (reference_timeout) */
+  upgradeTimeout: number
 }
 
 /** Node's parser errors that are not "400 Bad Request". */
@@ -100,6 +103,9 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
       // how often node:http looks for expired requests (default 30 s, which would let a
       // 1 s headers_timeout run for 31 s)
       connectionsCheckingInterval: Math.min(1000, client.headersTimeout),
+      // Upgrades go to the tunnel below; one that carries a body is served as a plain request
+      // (its Upgrade header dropped as hop-by-hop), since a tunnel could not mirror or frame it.
+      shouldUpgradeCallback: (req: IncomingMessage) => !hasBody(req),
     },
     // Requests Node's HTTP parser refuses (bad request line, bad headers, too slow, too large)
     // get the catalogue's JSON shape and the status RFC 9110 gives them.
@@ -183,6 +189,44 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
   }
   app.all('/', handler)
   app.all('/*', handler)
+
+  // `Upgrade` requests (WebSocket): tunnelled to the reference, never mirrored. Node hands them
+  // over before Fastify sees them, so the checks the handler makes are made here too.
+  const tunnels = new Set<Duplex>()
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy())
+    if (closing)
+      return refuseOnSocket(socket, new MiffyError('MIFFY_ERR_SHUTTING_DOWN', 'miffy is shutting down'))
+    const target = normaliseTarget(req.url ?? '')
+    const bad = target.ok ? duplicateHost(req.rawHeaders) : target.reason
+    if (bad || !target.ok) return refuseOnSocket(socket, new MiffyError('MIFFY_ERR_BAD_REQUEST', bad!))
+    req.url = target.url
+    const q = target.url.indexOf('?')
+    const r = routing()
+    const match = r.routes.match(q >= 0 ? target.url.slice(0, q) : target.url)
+    // inside an experiment: counted as its own outcome, so that every matched request has one
+    if (match) ctx.ledger.outcome(match.value.route, 'upgrade_not_mirrored')
+    const headers = upstreamRequestHeaders(req.headers, match ? 'reference' : 'upstream')
+    forwarded(headers, req)
+    tunnels.add(socket)
+    socket.once('close', () => tunnels.delete(socket))
+    tunnel(req, socket, head, {
+      upstream: match ? match.value.reference : r.reference,
+      headers,
+      timeoutMs: client.upgradeTimeout,
+      onDone: (status) =>
+        ctx.log.debug(
+          { method: req.method, url: redactUrl(target.url, ctx.redactor), route: match?.pattern, status },
+          'upgrade',
+        ),
+    })
+  })
+  // An open tunnel has no request to finish: shutdown closes it rather than wait for it (the
+  // server's close would wait for its socket).
+  app.addHook('preClose', (done) => {
+    for (const socket of tunnels) socket.destroy()
+    done()
+  })
 
   app.setErrorHandler((err, request, reply) => {
     ctx.log.error(

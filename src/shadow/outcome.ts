@@ -17,6 +17,7 @@ export const OUTCOMES = [
   'candidate_error',
   'reference_error',
   'client_aborted',
+  'upgrade_not_mirrored',
 ] as const
 export type Outcome = (typeof OUTCOMES)[number]
 
@@ -39,4 +40,5 @@ export const DROP_OUTCOMES: ReadonlySet<Outcome> = new Set([
   'dropped_body_timeout',
   'circuit_open',
   'client_aborted',
+  'upgrade_not_mirrored',
 ])

@@ -73,6 +73,7 @@ test('outcome counts sum to matched, and the summary fields agree with them', ()
     candidate_error: 1,
     reference_error: 1,
     client_aborted: 1,
+    upgrade_not_mirrored: 1,
   }
   for (const [o, n] of Object.entries(counts)) for (let i = 0; i < n; i++) l.outcome(ROUTE, o as Outcome)
   const s = routeSummary(l)
@@ -93,6 +94,7 @@ test('outcome counts sum to matched, and the summary fields agree with them', ()
     dropped_body_timeout: 2,
     circuit_open: 4,
     client_aborted: 1,
+    upgrade_not_mirrored: 1,
   })
   // failed legs are published like divergences, so they are reported, not dropped
   assert.deepEqual(s.reported, {
