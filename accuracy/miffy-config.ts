@@ -77,13 +77,16 @@ export function miffyConfig(
     candidate: up.candidate,
     ...(variant.rules === 'recommended' ? recommended.rules : {}),
   }
-  config.routes = endpoints.map((e) => {
+  config.routes = endpoints.map((e, i) => {
+    // every third route's upstreams sit under a base path, each its own, as deployments behind
+    // an ingress do; the corpus servers ignore what comes before /eq/ or /rg/
+    const base = (url: string, prefix: string) => (i % 3 === 2 ? url + prefix : url)
     const route: Record<string, unknown> = {
       path: e.route,
-      reference: up.reference,
-      candidate: e.bug === undefined ? up.candidate : up.regressed,
+      reference: base(up.reference, '/blue'),
+      candidate: base(e.bug === undefined ? up.candidate : up.regressed, '/canary/v2'),
     }
-    if (variant.secondary) route.secondary = up.secondary
+    if (variant.secondary) route.secondary = base(up.secondary, '/green')
     if (variant.noiseSample !== undefined) route.noise_sample = variant.noiseSample
     return route
   })

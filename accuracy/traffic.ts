@@ -46,7 +46,12 @@ export async function sendTraffic(
   r: Rand,
 ): Promise<Traffic> {
   const planned = plan(endpoints, n, r)
-  const agent = new Agent({ connections: concurrency, pipelining: 1 })
+  const agent = new Agent({
+    connections: concurrency,
+    pipelining: 1,
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
+  })
   const sent = new Map<string, number>()
   const statuses = new Map<string, Map<number, number>>()
   let failed = 0
