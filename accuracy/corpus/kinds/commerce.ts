@@ -113,12 +113,13 @@ const search: Kind = {
       },
       next_cursor: base64url(n, 32),
       search_id: uuid(n),
-      took_ms: latencyMs(n, 20),
+      took_ms: bug === 'took-as-string' ? `${latencyMs(n, 20)}ms` : latencyMs(n, 20),
     })
   },
   regressions: {
     'results-order-broken': 'the two best results swapped (ranked list out of order)',
     'total-off-by-one': 'total is one more than the reference says',
+    'took-as-string': 'took_ms (a latency, different every time) is the string "23ms" instead of a number',
   },
 }
 
@@ -169,7 +170,9 @@ const cart: Kind = {
         tax,
         total: bug === 'total-off-by-a-cent' ? subtotal + tax + 0.01 : subtotal + tax,
         currency: 'EUR',
-        updated_at: iso(ctx.now),
+        // a row written back through the ORM loses the ISO formatting
+        updated_at:
+          bug === 'updated-at-sql-format' ? iso(ctx.now).replace('T', ' ').slice(0, 19) : iso(ctx.now),
         expires_at: iso(ctx.now + 30 * 60_000),
       },
       201,
@@ -178,6 +181,8 @@ const cart: Kind = {
   regressions: {
     'total-off-by-a-cent': 'total is 0.01 too high (far beyond float jitter, inside a jittering number)',
     'line-missing-sku': 'the items lose their "sku" key',
+    'updated-at-sql-format':
+      'updated_at is "2025-05-01 12:00:00" (SQL style, no zone) instead of ISO 8601 with Z',
   },
 }
 

@@ -156,15 +156,20 @@ const CURRENCIES = ['USD', 'GBP', 'CHF', 'PLN', 'SEK', 'JPY', 'CZK']
 const rates: Kind = {
   name: 'rates',
   family: 'JSON API',
-  noise: 'cross rates computed through a pivot in random order (last-digit jitter), epoch seconds',
+  noise:
+    'cross rates computed through a pivot in random order (last-digit jitter), keys in random order, epoch seconds',
   request: (_i, r) => ({ method: 'GET', path: `/rates?base=${pick(r, ['EUR', 'USD'])}` }),
   respond(req, ctx) {
     const base = req.query.get('base') ?? 'EUR'
     const d = dataFor('rates')
     const usd = Object.fromEntries(CURRENCIES.map((c) => [c, 0.5 + d() * 3]))
     const n = ctx.noise
+    // a Go map: the keys come out in a different order every time
     const rates = Object.fromEntries(
-      CURRENCIES.filter((c) => c !== base).map((c) => {
+      shuffle(
+        n,
+        CURRENCIES.filter((c) => c !== base),
+      ).map((c) => {
         const f = [usd[c]!, 1 / (usd[base] ?? 1.0843), 1.0001]
         return [c, shuffle(n, f).reduce((a, b) => a * b, 1)]
       }),

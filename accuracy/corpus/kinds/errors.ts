@@ -11,20 +11,21 @@ const notFound: Kind = {
   request: (_i, r) => ({ method: 'GET', path: `/api/v2/widgets/${int(r, 100_000, 999_999)}` }),
   respond(req, ctx, bug) {
     const code = bug === 'error-code-renamed' ? 'RESOURCE_NOT_FOUND' : 'NOT_FOUND'
-    return json(
-      {
-        error: {
-          code,
-          message: `widget ${segment(req, 3)} not found`,
-          request_id: uuid(ctx.noise),
-          timestamp: iso(ctx.now),
-          docs: 'https://docs.example.org/errors#not-found',
-        },
-      },
-      404,
-    )
+    const error: Record<string, unknown> = {
+      code,
+      message: `widget ${segment(req, 3)} not found`,
+      request_id: uuid(ctx.noise),
+      timestamp: iso(ctx.now),
+      docs: 'https://docs.example.org/errors#not-found',
+    }
+    // support cannot find the request in the logs any more
+    if (bug === 'request-id-missing') delete error.request_id
+    return json({ error }, 404)
   },
-  regressions: { 'error-code-renamed': 'error.code RESOURCE_NOT_FOUND instead of NOT_FOUND' },
+  regressions: {
+    'error-code-renamed': 'error.code RESOURCE_NOT_FOUND instead of NOT_FOUND',
+    'request-id-missing': 'the envelope lost its request_id (a value that is different every time)',
+  },
 }
 
 const rateLimited: Kind = {

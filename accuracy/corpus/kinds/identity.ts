@@ -88,7 +88,7 @@ const session: Kind = {
 const login: Kind = {
   name: 'login',
   family: 'auth',
-  noise: 'session cookie value and expiry, CSRF token',
+  noise: 'two Set-Cookie headers (session value and expiry, CSRF token), CSRF token in the body',
   request: (_i, r) => ({
     method: 'POST',
     path: '/login',
@@ -101,11 +101,13 @@ const login: Kind = {
     const n = ctx.noise
     const attrs = ['Path=/', `Expires=${httpDate(ctx.now + 14 * 86_400_000)}`, 'Secure', 'SameSite=Lax']
     if (bug !== 'cookie-httponly-lost') attrs.splice(2, 0, 'HttpOnly')
-    return json(
-      { ok: true, user: { id: u.id, name: u.name }, csrf_token: base64url(n, 32), redirect: '/account' },
-      200,
-      { 'set-cookie': `sid=${base64url(n, 32)}; ${attrs.join('; ')}` },
-    )
+    const csrf = base64url(n, 32)
+    return json({ ok: true, user: { id: u.id, name: u.name }, csrf_token: csrf, redirect: '/account' }, 200, {
+      'set-cookie': [
+        `sid=${base64url(n, 32)}; ${attrs.join('; ')}`,
+        `XSRF-TOKEN=${csrf}; Path=/; Secure; SameSite=Lax`,
+      ],
+    })
   },
   regressions: { 'cookie-httponly-lost': 'header only: the session cookie lost its HttpOnly attribute' },
 }
@@ -113,7 +115,7 @@ const login: Kind = {
 const authorize: Kind = {
   name: 'authorize',
   family: 'redirect',
-  noise: 'a random authorization code in the Location and in the body',
+  noise: 'a random authorization code in the Location and in the body, code and state in either order',
   request: (_i, r) => ({
     method: 'GET',
     path: `/oauth/authorize?${new URLSearchParams({
@@ -125,9 +127,10 @@ const authorize: Kind = {
     })}`,
   }),
   respond(req, ctx, bug) {
-    const params = new URLSearchParams({ code: base64url(ctx.noise, 22) })
-    if (bug !== 'state-lost') params.set('state', req.query.get('state') ?? '')
-    const location = `${req.query.get('redirect_uri')}?${params}`
+    const pairs: [string, string][] = [['code', base64url(ctx.noise, 22)]]
+    if (bug !== 'state-lost') pairs.push(['state', req.query.get('state') ?? ''])
+    // the query is built from a hash map: the parameters come in either order
+    const location = `${req.query.get('redirect_uri')}?${new URLSearchParams(shuffle(ctx.noise, pairs))}`
     return text('text/plain', `Found. Redirecting to ${location}`, 302, { location })
   },
   regressions: { 'state-lost': 'the Location (and body) lost the state parameter; code is still random' },

@@ -29,10 +29,22 @@ const webhook: Kind = {
       type: pick(r, ['payment_intent.succeeded', 'charge.refunded']),
     }),
   }),
-  respond(_req, ctx) {
-    return json({ received: true, receipt: uuid(ctx.noise), queued_at: iso(ctx.now) }, 202)
+  respond(_req, ctx, bug) {
+    // Python's time.time(): float epoch seconds, different on every call
+    const queued = (ctx.now + ctx.noise()) / 1000
+    return json(
+      {
+        received: true,
+        receipt: uuid(ctx.noise),
+        queued_at: bug === 'queued-at-local-epoch' ? queued + 7200 : queued,
+        received_at: iso(ctx.now),
+      },
+      202,
+    )
   },
-  regressions: {},
+  regressions: {
+    'queued-at-local-epoch': 'queued_at (float epoch seconds) is local time, 7200 s ahead: 4e-6 relative',
+  },
 }
 
 /** A PNG signature and bytes derived from the id: the same image on every node. */
@@ -64,4 +76,44 @@ const img: Kind = {
   },
 }
 
-export const MISC: readonly Kind[] = [noContent, webhook, img]
+/** Above the default max_body_bytes (1 MiB), decoded or not. */
+const BUNDLE_BYTES = 1.5 * 1024 * 1024
+const bundles = new Map<string, Buffer>()
+
+/** A minified-looking build artefact: the same bytes for the same build on every node. */
+function bundle(build: string): Buffer {
+  let b = bundles.get(build)
+  if (!b) {
+    const parts = [`/*! shop-web ${build} | (c) Example */\n`]
+    let size = parts[0]!.length
+    // the two builds differ only in their banner and in one function near the end
+    for (let i = 0; size < BUNDLE_BYTES; i++) {
+      const tag = i === 20_000 ? build : '1.42.0'
+      const line = `function f${i}(a){return a+${createHash('sha256').update(`${tag}:${i}`).digest('hex').slice(0, 12)}}\n`
+      parts.push(line)
+      size += line.length
+    }
+    b = Buffer.from(parts.join(''))
+    bundles.set(build, b)
+  }
+  return b
+}
+
+const download: Kind = {
+  name: 'large-download',
+  family: 'misc',
+  noise:
+    'a 1.5 MiB body (over the default max_body_bytes), per-node ETag, Last-Modified, max-age, gzip or not',
+  request: (_i, r) => ({ method: 'GET', path: `/assets/app.3f9a1c.js?v=${int(r, 1, 9)}` }),
+  respond(_req, ctx, bug) {
+    return {
+      status: 200,
+      type: 'application/javascript',
+      body: bundle(bug === 'stale-build' ? '1.41.9' : '1.42.0'),
+      headers: { 'last-modified': httpDate(ctx.node.bootMs), 'accept-ranges': 'bytes' },
+    }
+  },
+  regressions: { 'stale-build': 'the previous build: 1.5 MiB, a few dozen bytes differ' },
+}
+
+export const MISC: readonly Kind[] = [noContent, webhook, img, download]

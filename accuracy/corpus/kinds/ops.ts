@@ -124,26 +124,38 @@ const FLAGS = ['new_checkout', 'one_click', 'dark_mode', 'reviews_v2', 'gift_car
 const config: Kind = {
   name: 'config',
   family: 'JSON API',
-  noise: 'experiments in hash order, ISO fetched_at, per-node ttl',
+  noise: 'flags object keys and experiments in hash order, ISO fetched_at, per-node ttl',
   request: (_i, r) => ({ method: 'GET', path: `/config/${pick(r, ['web', 'ios', 'android'])}` }),
   respond(req, ctx, bug) {
     const app = segment(req, 1)
     const d = dataFor(`config:${app}`)
-    const flags = Object.fromEntries(FLAGS.map((f) => [f, d() < 0.5]))
-    const body = json({
-      app,
-      revision: int(d, 100, 999),
-      flags,
-      experiments: shuffle(ctx.noise, ['checkout-cta', 'search-ranker-v3', 'free-shipping-banner']),
-      ttl_s: ctx.node.maxAge,
-      fetched_at: iso(ctx.now),
-    })
+    const flags = Object.fromEntries(
+      shuffle(
+        ctx.noise,
+        FLAGS.map((f) => [f, d() < 0.5] as const),
+      ),
+    )
+    const headers: Record<string, string> = { vary: 'Origin' }
+    if (bug !== 'cors-header-lost') headers['access-control-allow-origin'] = 'https://shop.example.org'
+    const body = json(
+      {
+        app,
+        revision: int(d, 100, 999),
+        flags,
+        experiments: shuffle(ctx.noise, ['checkout-cta', 'search-ranker-v3', 'free-shipping-banner']),
+        ttl_s: ctx.node.maxAge,
+        fetched_at: iso(ctx.now),
+      },
+      200,
+      headers,
+    )
     // the same bytes, labelled as text by a refactored serializer
     if (bug === 'content-type-text-plain') body.type = 'text/plain'
     return body
   },
   regressions: {
     'content-type-text-plain': 'Content-Type text/plain instead of application/json, same bytes',
+    'cors-header-lost': 'header only: Access-Control-Allow-Origin is gone (browsers can no longer read it)',
   },
 }
 
