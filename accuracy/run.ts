@@ -7,6 +7,7 @@
  *   npm run accuracy -- --out /tmp/accuracy.md --json /tmp/accuracy.json
  *   npm run accuracy -- --sample rg/product/tag-renamed   # one reference/secondary/candidate triple
  *   npm run accuracy -- --list                    # every endpoint variant
+ *   npm run accuracy -- --print-config secondary  # the config.toml a configuration runs with
  *
  * Options:
  *   --n N              requests per endpoint variant (default 100)
@@ -25,6 +26,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { allEndpoints } from './endpoints.ts'
 import { runAccuracy } from './harness.ts'
+import { miffyConfig, readRecommendedRules } from './miffy-config.ts'
 import { ROOT } from './miffy-process.ts'
 import { renderReport, summaryLine } from './report.ts'
 import { sampleTriple } from './sample-triple.ts'
@@ -40,6 +42,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     'no-write': { type: 'boolean', default: false },
     sample: { type: 'string' },
+    'print-config': { type: 'string' },
     list: { type: 'boolean', default: false },
   },
   strict: true,
@@ -51,7 +54,17 @@ function positive(name: string, text: string): number {
   return n
 }
 
-if (values.list) {
+if (values['print-config'] !== undefined) {
+  const [variant] = variantsNamed([values['print-config']])
+  const up = (role: string) => `http://127.0.0.1:<${role} port>`
+  const upstreams = {
+    reference: up('reference'),
+    secondary: up('secondary'),
+    candidate: up('candidate'),
+    regressed: up('regressed'),
+  }
+  process.stdout.write(miffyConfig(variant!, allEndpoints(), upstreams, readRecommendedRules(ROOT)))
+} else if (values.list) {
   for (const e of allEndpoints()) process.stdout.write(`${e.id.padEnd(50)} ${e.what}\n`)
 } else if (values.sample !== undefined) {
   await sampleTriple(values.sample, (s) => process.stdout.write(s))

@@ -32,7 +32,22 @@ export interface NodeIdentity {
   contentLength: boolean
   /** this node's signing key (JWTs, signed URLs, CSRF tokens) */
   secret: Buffer
+  /** when this node started: see `bootTime` */
   bootMs: number
+}
+
+/**
+ * The reference and the secondary are two pods of the deployment in production: started a day
+ * or so ago, within minutes of each other. Candidates are the fresh deployment under test,
+ * started minutes ago. So anything derived from the start time (uptime, start time, a
+ * Last-Modified) differs between reference and candidate far more than between reference and
+ * secondary, every time: as it does in a real shadow test.
+ */
+const PRODUCTION_ROLLOUT = Date.now() - (20 + Math.random() * 10) * 3_600_000
+
+function bootTime(role: Role, r: Rand): number {
+  if (role === 'reference' || role === 'secondary') return PRODUCTION_ROLLOUT + int(r, 0, 15 * 60_000)
+  return Date.now() - int(r, 60_000, 300_000)
 }
 
 export function createNode(role: Role, r: Rand): NodeIdentity {
@@ -48,7 +63,7 @@ export function createNode(role: Role, r: Rand): NodeIdentity {
     gzip: r() < 0.5,
     contentLength: r() < 0.5,
     secret: randomBytes(32),
-    bootMs: Date.now() - int(r, 60_000, 86_400_000),
+    bootMs: bootTime(role, r),
   }
 }
 
