@@ -33,7 +33,9 @@ export function summariseRefusal(stderr: string): string {
     .split('\n')
     .map((l) => l.trim())
   const distinct = [...new Set(lines.slice(1).map((l) => l.replace(/routes\[\d+\]/, 'routes[*]')))]
-  return [lines[0], ...distinct.slice(0, 6)].filter(Boolean).join(' ')
+  // the temporary config's path changes on every run and says nothing
+  const first = (lines[0] ?? '').replace(/ \(read [^)]*\)/, '')
+  return [first, ...distinct.slice(0, 6)].filter(Boolean).join(' ')
 }
 
 function cleanEnv(): NodeJS.ProcessEnv {

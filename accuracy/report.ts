@@ -12,7 +12,7 @@ import type { Rate, RouteScore } from './score.ts'
 function pct(rate: number | undefined): string {
   if (rate === undefined) return '—'
   const p = rate * 100
-  return `${p === 0 || p === 100 ? p.toFixed(0) : p.toFixed(1)} %`
+  return `${Number.isInteger(p) ? p.toFixed(0) : p.toFixed(1)} %`
 }
 
 function rateCell(r: Rate): string {
@@ -222,11 +222,15 @@ export function renderReport(run: AccuracyRun, ctx: ReportContext): string {
       out.push(
         '## Not compared',
         '',
-        '| configuration | route | drops | errors | unsettled |',
-        '|---|---|---|---|---|',
+        'Requests that ended in a drop or an error, or had no outcome yet when the run stopped waiting.',
+        '',
+        '| configuration | route | outcomes | unsettled |',
+        '|---|---|---|---|',
       )
-      for (const { v, r } of incomplete)
-        out.push(`| ${v.variant.name} | \`${r.route}\` | ${r.drops} | ${r.errors} | ${r.unsettled} |`)
+      for (const { v, r } of incomplete) {
+        const outcomes = Object.entries(r.notCompared).map(([k, n]) => `${k} ${n}`)
+        out.push(`| ${v.variant.name} | \`${r.route}\` | ${outcomes.join(', ') || '—'} | ${r.unsettled} |`)
+      }
       out.push('')
     }
   }

@@ -42,6 +42,8 @@ export interface RouteScore {
   noise: number
   drops: number
   errors: number
+  /** drops and errors by outcome name */
+  notCompared: Record<string, number>
   /** outcomes the harness does not know: shown, never scored */
   other: Record<string, number>
   /** requests without an outcome when the run stopped waiting */
@@ -73,8 +75,11 @@ function sumOf(outcomes: Record<string, number>, names: readonly string[]): numb
 export function scoreRoute(e: Endpoint, sent: number, r: RouteSummary | undefined): RouteScore {
   const outcomes = r?.outcomes ?? {}
   const other: Record<string, number> = {}
+  const notCompared: Record<string, number> = {}
   for (const [k, v] of Object.entries(outcomes)) {
-    if (v > 0 && !COMPARED.includes(k) && !ERRORS.includes(k) && !DROPS.includes(k)) other[k] = v
+    if (v === 0 || COMPARED.includes(k)) continue
+    if (ERRORS.includes(k) || DROPS.includes(k)) notCompared[k] = v
+    else other[k] = v
   }
   return {
     endpoint: e.id,
@@ -89,6 +94,7 @@ export function scoreRoute(e: Endpoint, sent: number, r: RouteSummary | undefine
     noise: outcomes.noise ?? 0,
     drops: sumOf(outcomes, DROPS),
     errors: sumOf(outcomes, ERRORS),
+    notCompared,
     other,
     unsettled: Math.max(0, sent - outcomeTotal(r)),
     example: r?.top_fingerprints?.[0]?.example?.divergence,
