@@ -6,8 +6,9 @@
  *
  * Ground truth per request: a regressed node computes each answer twice from the same noise
  * (same seeds, clock reading and counter values), with and without its bug, and records a
- * violation when the two are identical. The harness refuses to score a run with violations, so
- * "every request to a regressed candidate exhibits its regression" is checked, not assumed.
+ * violation when the two are identical. A run with violations meets no goal and makes
+ * `npm run accuracy` exit 1: "every request to a regressed candidate exhibits its regression" is
+ * checked, not assumed.
  */
 import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
