@@ -29,6 +29,9 @@
  *   --cpu-prof DIR       run miffy and the Node floor under `node --cpu-prof`, profiles into DIR
  *                        (summarise them with `node bench/profile-summary.ts DIR`)
  *   --render FILE        run nothing: write the report again from a results file (--json)
+ *   --soak-seconds N     length of the soak (bench/soak.ts; default 600), which runs after the
+ *                        scenarios in a full run, or alone with --only soak; it writes its own
+ *                        section of the report
  *
  * Everything started is killed at the end, on an error, on Ctrl-C, and by a watchdog when the
  * run overruns twice its planned time.
@@ -36,7 +39,7 @@
 
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, release, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -50,6 +53,8 @@ import { RssSampler, summariseRss, treeCpu } from './proc-stats.ts'
 import { freePorts, killAllSync, type Managed, stopAll } from './processes.ts'
 import { type Code, type RunResult, renderTable, type ScenarioResult, writeReport } from './report.ts'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
+import { renderSoak, runSoak, type SoakResult } from './soak.ts'
+import { replaceSoakSection } from './soak-section.ts'
 
 export interface BenchOptions {
   seconds: number
@@ -69,6 +74,8 @@ export interface BenchOptions {
   cpuProf: string | undefined
   /** re-render the report from this results file instead of running */
   render: string | undefined
+  /** run the soak (bench/soak.ts) for this many seconds; undefined: no soak */
+  soakSeconds: number | undefined
 }
 
 const PATH = '/api/42'
@@ -97,6 +104,7 @@ function parseOptions(argv: string[]): BenchOptions {
       'no-kafka': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       render: { type: 'string' },
+      'soak-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -104,9 +112,9 @@ function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(
       'usage: npm run bench -- [--seconds N] [--slow-seconds N] [--warmup N] [--connections N] [--smoke]\n' +
         '         [--rounds N] [--only a,b] [--out FILE] [--svg FILE] [--json FILE] [--load wrk|autocannon]\n' +
-        '         [--kafka-brokers H:P | --no-kafka] [--kafka-version 4.1] [--cpu-prof DIR]\n' +
+        '         [--kafka-brokers H:P | --no-kafka] [--kafka-version 4.1] [--cpu-prof DIR] [--soak-seconds N]\n' +
         '       npm run bench -- --render bench/results/latest.json [--out FILE] [--svg FILE]\n' +
-        `scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`,
+        `scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}, soak\n`,
     )
     process.exit(0)
   }
@@ -120,12 +128,14 @@ function parseOptions(argv: string[]): BenchOptions {
   const seconds = number('seconds', values.seconds, smoke ? 2 : 10)
   const only = values.only?.split(',').map((s) => s.trim())
   for (const name of only ?? []) {
-    if (!SCENARIOS.some((s) => s.name === name)) {
+    if (name !== 'soak' && !SCENARIOS.some((s) => s.name === name)) {
       throw new Error(
-        `--only: no scenario ${JSON.stringify(name)}; one of ${SCENARIOS.map((s) => s.name).join(', ')}`,
+        `--only: no scenario ${JSON.stringify(name)}; one of ${SCENARIOS.map((s) => s.name).join(', ')}, soak`,
       )
     }
   }
+  // the soak runs in a full run and when asked for by name, never in a smoke run
+  const soak = only ? only.includes('soak') : !smoke
   const load = (values.load ?? (wrkAvailable() ? 'wrk' : 'autocannon')) as LoadTool
   if (load !== 'wrk' && load !== 'autocannon') throw new Error('--load must be wrk or autocannon')
   if (load === 'wrk' && !wrkAvailable()) {
@@ -162,6 +172,7 @@ function parseOptions(argv: string[]): BenchOptions {
     noKafka: values['no-kafka'],
     cpuProf: values['cpu-prof'] && resolve(values['cpu-prof']),
     render: values.render && resolve(values.render),
+    soakSeconds: soak ? number('soak-seconds', values['soak-seconds'], 600, 10) : undefined,
   }
 }
 
@@ -498,7 +509,7 @@ export async function runBench(
   const runsOf = (s: Scenario) => (s.long ? 1 : o.rounds)
   const planned = chosen.reduce(
     (t, s) => t + runsOf(s) * (o.warmupSeconds + (s.long ? o.slowSeconds : o.seconds) + 8),
-    60,
+    60 + (o.soakSeconds === undefined ? 0 : o.soakSeconds + 120),
   )
   const watchdog = setTimeout(
     () => {
@@ -563,6 +574,22 @@ export async function runBench(
     return rs ? [median(rs)] : []
   })
 
+  let soak: SoakResult | undefined
+  if (o.soakSeconds !== undefined) {
+    log(`- soak: ${o.soakSeconds} s (bench/soak.ts)`)
+    soak = await runSoak({
+      seconds: o.soakSeconds,
+      rate: 200,
+      slowClients: 8,
+      kafkaBrokers: o.kafkaBrokers,
+      kafkaVersion: o.kafkaVersion,
+      noKafka: o.noKafka,
+      log: (s) => log(`  ${s}`),
+    })
+    soak.command = commandLine(argv)
+    log(`  soak ${soak.passed ? 'passed' : 'FAILED'}: ${JSON.stringify(soak.verdict)}`)
+  }
+
   const run: RunResult = {
     startedAt: startedAt.toISOString().replace(/\.\d+Z$/, 'Z'),
     finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -595,11 +622,33 @@ export async function runBench(
     mkdirSync(dirname(o.json), { recursive: true })
     writeFileSync(o.json, `${JSON.stringify(run, null, 2)}\n`)
   }
-  if (o.out && o.svg) {
+  if (o.out && o.svg && chosen.length > 0) {
     writeReport(run, o.out, o.svg)
     log(`wrote ${o.out} and ${o.svg}`)
   }
+  if (o.out && soak) {
+    const md = existsSync(o.out) ? readFileSync(o.out, 'utf8') : ''
+    writeFileSync(o.out, replaceSoakSection(md, renderSoak(soak)))
+    log(`wrote the soak section of ${o.out}`)
+  }
+  if (soak && !soak.passed)
+    run.results.push({
+      scenario: SOAK_SCENARIO,
+      status: 'failed',
+      note: 'the soak failed',
+      seconds: soak.seconds,
+    })
   return run
+}
+
+/** How a failed soak shows among the results (the exit code is 1 then). */
+const SOAK_SCENARIO: Scenario = {
+  name: 'soak',
+  title: 'soak (bench/soak.ts)',
+  proxy: 'miffy',
+  candidate: 'sleep',
+  kafka: 'up',
+  workers: 1,
 }
 
 if (import.meta.main) {
