@@ -663,7 +663,7 @@ if (import.meta.main) {
   process.once('exit', killAllSync)
   try {
     const run = await runBench(process.argv.slice(2))
-    process.stdout.write(`\n${renderTable(run)}\n`)
+    if (run.results.some((r) => r.scenario.name !== 'soak')) process.stdout.write(`\n${renderTable(run)}\n`)
     process.exit(run.results.some((r) => r.status === 'failed') ? 1 : 0)
   } catch (err) {
     process.stderr.write(`bench: ${(err as Error).message}\n`)
