@@ -14,6 +14,7 @@ import { buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config/load.ts'
 import { MiffyError } from '../../src/errors.ts'
 import { tempDir } from '../config/fixture.ts'
+import { ROOT, startMiffy } from '../helpers/process.ts'
 import { startProxy } from '../helpers/proxy.ts'
 import { json, startUpstream } from '../helpers/upstream.ts'
 
@@ -156,3 +157,43 @@ test('without a token, traffic endpoints answer loopback only; the probes answer
   assert.equal((await get(`${local}/divergences`)).status, 200)
   assert.equal((await get(`${local}/dashboard`)).status, 200)
 })
+
+/** The real process, started as `node src/main.ts` (no npm in between to outlive it). */
+async function realMiffy(t: import('node:test').TestContext, env: Record<string, string>) {
+  const miffy = await startMiffy(t, env, [join(ROOT, 'node_modules', '.bin', 'node'), 'src/main.ts'])
+  // a graceful stop, so that cluster workers go with their primary
+  t.after(async () => {
+    miffy.child.kill('SIGTERM')
+    await miffy.exited
+  })
+  return miffy
+}
+
+test('the real process says at start-up how the management port is guarded', async (t) => {
+  const open = await realMiffy(t, { MIFFY_MANAGEMENT_HOST: '0.0.0.0' })
+  const listening = open.lines.find((l) => l.msg === 'miffy listening')
+  assert.equal(listening?.management_access, 'loopback only')
+  await until(() => open.lines.some((l) => /management_token is not set/.test(String(l.msg))))
+  const locked = await realMiffy(t, { MIFFY_MANAGEMENT_TOKEN: TOKEN })
+  assert.equal(locked.lines.find((l) => l.msg === 'miffy listening')?.management_access, 'bearer token')
+  assert.ok(!JSON.stringify(locked.lines).includes(TOKEN), 'the token is never logged')
+})
+
+test('with workers = 2 the primary guards the merged management port the same way', async (t) => {
+  const reference = await startUpstream(t, json(200, { a: 1 }))
+  const miffy = await realMiffy(t, {
+    MIFFY_WORKERS: '2',
+    MIFFY_REFERENCE: reference.url,
+    MIFFY_MANAGEMENT_TOKEN: TOKEN,
+  })
+  assert.equal((await get(`${miffy.managementUrl}/metrics`)).status, 200)
+  assert.equal((await get(`${miffy.managementUrl}/divergences`)).status, 401)
+  assert.equal((await get(`${miffy.managementUrl}/divergences`, `Bearer ${TOKEN}`)).status, 200)
+  assert.equal((await get(`${miffy.managementUrl}/divergences/summary`, `Bearer ${TOKEN}`)).status, 200)
+})
+
+/** Polls `check` (log lines arrive after the listening line) for up to 5 s. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 100 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 50))
+  assert.ok(check(), 'timed out')
+}
