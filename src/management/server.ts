@@ -44,6 +44,13 @@ export function buildManagement(source: ManagementSource): FastifyInstance {
 
   app.get('/divergences/summary', async () => source.summary())
 
+  // What each route has learned of its own noise (with `secondary`), and a rule to copy for it.
+  app.get('/noise', async (request) => {
+    const { route } = request.query as Record<string, string | undefined>
+    const all = await source.noise()
+    return route === undefined ? all : { routes: all.routes.filter((r) => r.route === route) }
+  })
+
   registerDashboard(app)
 
   app.setNotFoundHandler((request, reply) => {
