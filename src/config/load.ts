@@ -38,6 +38,8 @@ export interface LoadedConfig {
    * one value. `miffy check` prints it.
    */
   sources: ReadonlyMap<string, ConfigSource>
+  /** the layers merged, as written (`"30s"`, not 30000): what was validated */
+  input: Readonly<Record<string, unknown>>
 }
 
 /** The layer a value came from: `name` is the file's path, the variable, or `default`. */
@@ -139,7 +141,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   if (!parsed.success || issues.length > 0) {
     throw new MiffyError('MIFFY_ERR_CONFIG', formatIssues(issues, files, fromEnv.sources))
   }
-  return { config: deepFreeze(parsed.data), files, warnings: fromEnv.warnings, sources }
+  return { config: deepFreeze(parsed.data), files, warnings: fromEnv.warnings, sources, input: tree }
 }
 
 /**
