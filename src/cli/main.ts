@@ -8,10 +8,11 @@ import { readFileSync } from 'node:fs'
 import { closestName } from '../did-you-mean.ts'
 import { check } from './check.ts'
 import { type Command, report, usage } from './command.ts'
+import { diffs } from './diffs.ts'
 import { schema } from './schema.ts'
 import { start } from './start.ts'
 
-export const COMMANDS: readonly Command[] = [start, check, schema]
+export const COMMANDS: readonly Command[] = [start, check, schema, diffs]
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))

@@ -24,10 +24,15 @@ export async function startMiffy(
   env: Record<string, string>,
   command: string[] = ['npm', 'start', '--silent'],
 ): Promise<MiffyProcess> {
+  // The runner's own MIFFY_* and KAFKA_* (KAFKA_BROKERS points the tests at a broker) would be
+  // read by miffy as configuration: only what the test passes reaches it.
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('MIFFY_') && !k.startsWith('KAFKA_')),
+  )
   const child = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
     env: {
-      ...process.env,
+      ...inherited,
       MIFFY_LOGGING: 'json',
       MIFFY_HOST: '127.0.0.1',
       MIFFY_PORT: '0',
@@ -35,10 +40,17 @@ export async function startMiffy(
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // its own process group: `npm start` runs miffy as a child of npm, and killing npm alone
+    // would leave miffy running, holding our pipes open
+    detached: true,
   })
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string)
   t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    try {
+      process.kill(-child.pid!, 'SIGKILL')
+    } catch {
+      // the group is gone already
+    }
   })
   const lines: Record<string, unknown>[] = []
   let err = ''
