@@ -23,11 +23,12 @@ export class DivergenceLog {
   }
 
   /** Newest first, optionally filtered by route pattern and fingerprint. */
-  list(filter: { route?: string; fingerprint?: string; limit?: number } = {}): PairMessage[] {
+  list(filter: { id?: string; route?: string; fingerprint?: string; limit?: number } = {}): PairMessage[] {
     const out: PairMessage[] = []
     const limit = filter.limit ?? this.capacity
     for (let i = 1; i <= this.#size && out.length < limit; i++) {
       const m = this.#ring[(this.#next - i + this.capacity) % this.capacity]!
+      if (filter.id !== undefined && m.id !== filter.id) continue
       if (filter.route !== undefined && m.request.route !== filter.route) continue
       if (filter.fingerprint !== undefined && m.divergence?.fingerprint !== filter.fingerprint) continue
       out.push(m)

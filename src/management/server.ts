@@ -41,6 +41,17 @@ export function buildManagement(source: ManagementSource): FastifyInstance {
 
   app.get('/divergences/summary', async () => source.summary())
 
+  // one stored pair, for `miffy replay ID`
+  app.get('/divergences/:id', async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const [found] = await source.divergences({ id, limit: 1 })
+    if (found) return found
+    return reply.code(404).send({
+      error: 'not_found',
+      message: `no stored divergence with id ${id} (this management port keeps the last ${source.capacity})`,
+    })
+  })
+
   registerDashboard(app)
 
   app.setNotFoundHandler((request, reply) => {

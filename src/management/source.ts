@@ -9,6 +9,8 @@ import type { Ledger, summarize } from '../shadow/ledger.ts'
 import type { DivergenceLog } from './divergence-log.ts'
 
 export interface DivergenceFilter {
+  /** one stored pair by its `id` (GET /divergences/:id, for `miffy replay`) */
+  id?: string
   route?: string
   fingerprint?: string
   limit: number
