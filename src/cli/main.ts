@@ -9,10 +9,11 @@ import { closestName } from '../did-you-mean.ts'
 import { check } from './check.ts'
 import { type Command, report, usage } from './command.ts'
 import { diffs } from './diffs.ts'
+import { replay } from './replay.ts'
 import { schema } from './schema.ts'
 import { start } from './start.ts'
 
-export const COMMANDS: readonly Command[] = [start, check, schema, diffs]
+export const COMMANDS: readonly Command[] = [start, check, schema, diffs, replay]
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
