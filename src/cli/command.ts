@@ -39,7 +39,10 @@ export function parseCommand<const O extends Options>(
     })
   } catch (err) {
     // node:util says `Unknown option '--x'. To specify a positional argument starting with a '-'…`
-    const text = (err as Error).message.split('. ')[0]!.replace(/^Unknown option/, 'unknown option')
+    const text = (err as Error).message
+      .split('. ')[0]!
+      .replace(/^Option '(--[\w-]+)(?: <value>)?' argument missing$/, '$1 needs a value')
+      .replace(/^\w/, (c) => c.toLowerCase())
     throw usage(command, text)
   }
 }
