@@ -78,16 +78,16 @@ export const diffs: Command = {
     const onSignal = () => stop.abort()
     process.on('SIGINT', onSignal)
     process.on('SIGTERM', onSignal)
+    // --follow prints when something arrived since the last print, at most once per interval
     let shown = -1
-    const timer = follow
-      ? setInterval(() => {
-          if (summary.messages === shown) return
-          shown = summary.messages
-          show(false)
-        }, interval)
-      : undefined
+    const refresh = () => {
+      if (summary.messages === shown) return
+      shown = summary.messages
+      show(false)
+    }
+    const timer = follow ? setInterval(refresh, interval) : undefined
     try {
-      if (follow) show(false)
+      if (follow) refresh()
       await readTopic({
         kafka,
         topic,

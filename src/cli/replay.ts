@@ -156,7 +156,7 @@ async function fetchPair(management: string, id: string, token: string | undefin
   if (res.statusCode === 404 && isObject(body) && body.error === 'not_found')
     throw new MiffyError(
       'MIFFY_ERR_NOT_FOUND',
-      `${management} has no stored divergence ${id}${typeof body.message === 'string' ? `: ${body.message}` : ''}`,
+      `${typeof body.message === 'string' ? `${management}: ${body.message}` : `${management} has no stored divergence ${id}`}; each replica keeps only its own: ask the one that served the request`,
     )
   if (res.statusCode === 401 || res.statusCode === 403)
     throw new MiffyError(
@@ -237,7 +237,7 @@ const MAX_VALUE = 40
 function shown(values: string[]): string {
   const cut = (v: string) => (v.length > MAX_VALUE ? `${v.slice(0, MAX_VALUE - 1)}…` : v)
   if (values.length <= 2) return values.map(cut).join(' | ')
-  return `${values.slice(0, 2).map(cut).join(' | ')} | … (${values.length} values)`
+  return `${cut(values[0]!)} … (${values.length} values)`
 }
 
 function render(

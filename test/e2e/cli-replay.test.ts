@@ -152,7 +152,10 @@ test('an unknown id is exit 2 MIFFY_ERR_NOT_FOUND; no management port is exit 1 
   const { miffy } = await liveMiffy(t)
   const missing = await runCli(t, ['replay', 'no-such-id', '--management', miffy.managementUrl])
   assert.equal(missing.code, 2)
-  assert.match(missing.stderr, /^miffy: MIFFY_ERR_NOT_FOUND: http:\S+ has no stored divergence no-such-id/m)
+  assert.match(
+    missing.stderr,
+    /^miffy: MIFFY_ERR_NOT_FOUND: http:\S+: no stored divergence with id no-such-id .*; each replica keeps only its own/m,
+  )
   const dead = await runCli(t, ['replay', 'x', '--management', `http://127.0.0.1:${await closedPort()}`])
   assert.equal(dead.code, 1)
   assert.match(dead.stderr, /^miffy: MIFFY_ERR_MANAGEMENT: cannot reach /m)
