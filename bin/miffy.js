@@ -36,7 +36,8 @@ function node24() {
 }
 
 if (major >= 24 && NODE_FLAGS.every((f) => process.execArgv.includes(f))) {
-  await import(pathToFileURL(ENTRY).href)
+  const cli = await import(pathToFileURL(ENTRY).href)
+  await cli.main(process.argv.slice(2))
 } else {
   const node = node24()
   if (node === undefined) {

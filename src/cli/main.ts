@@ -76,11 +76,14 @@ function flushed(): Promise<unknown> {
   return Promise.all([process.stdout, process.stderr].map((s) => new Promise((r) => s.write('', r))))
 }
 
-if (import.meta.main) {
-  const code = await runCli(process.argv.slice(2))
+/** The process entry: bin/miffy.js calls it (or imports this file as the main module). */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  const code = await runCli(argv)
   // A finished command exits now, whatever sockets a client library still holds open.
   if (code !== 'running') {
     await flushed()
     process.exit(code)
   }
 }
+
+if (import.meta.main) await main()

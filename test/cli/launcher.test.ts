@@ -27,10 +27,18 @@ function nodes(): string[] {
   return [...found]
 }
 
-test('the CLI runs on Node 24 whichever Node starts the launcher; exit codes pass through', async () => {
-  for (const node of nodes()) {
-    const version = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()
-    const ok = spawn(node, [MIFFY_BIN, '--version'], {
+/** How the launcher may be started: by each Node, and in-process (Node 24 with the CLI's flag). */
+function launches(): { node: string; flags: string[] }[] {
+  return [
+    ...nodes().map((node) => ({ node, flags: [] })),
+    { node: process.execPath, flags: ['--disable-warning=TimeoutNegativeWarning'] },
+  ]
+}
+
+test('the CLI runs on Node 24 whichever Node starts the launcher, or in-process; exit codes pass through', async () => {
+  for (const { node, flags } of launches()) {
+    const version = `${execFileSync(node, ['--version'], { encoding: 'utf8' }).trim()} ${flags.join(' ')}`
+    const ok = spawn(node, [...flags, MIFFY_BIN, '--version'], {
       cwd: ROOT,
       env: cleanEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -42,7 +50,7 @@ test('the CLI runs on Node 24 whichever Node starts the launcher; exit codes pas
     const [code] = await once(ok, 'close')
     assert.equal(code, 0, `${node} (${version})`)
     assert.match(out, /^miffy \d/, `${node} (${version})`)
-    const bad = spawn(node, [MIFFY_BIN, 'nope'], { cwd: ROOT, env: cleanEnv(), stdio: 'ignore' })
+    const bad = spawn(node, [...flags, MIFFY_BIN, 'nope'], { cwd: ROOT, env: cleanEnv(), stdio: 'ignore' })
     assert.equal((await once(bad, 'close'))[0], 2, `${node} (${version})`)
   }
 })
