@@ -36,7 +36,7 @@ const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
 })
 
 /** An upstream base URL: http(s) only; a path prefix (`http://host/v2`) is kept, a trailing `/` dropped. */
-const upstreamUrl = z.string().transform((value, ctx) => {
+function toBaseUrl(value: string, ctx: z.core.$RefinementCtx<string>): string {
   let url: URL
   try {
     url = new URL(value)
@@ -53,7 +53,22 @@ const upstreamUrl = z.string().transform((value, ctx) => {
     return z.NEVER
   }
   return url.origin + url.pathname.replace(/\/+$/, '')
-})
+}
+
+const upstreamUrl = z.string().transform(toBaseUrl)
+
+/**
+ * The default reference has no default (issue 11: the demo's 127.0.0.1:3000 used silently in
+ * production is worse than an error, and the Rust miffy refuses to start without one).
+ */
+const defaultReference = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required, no default: the base URL of the service in production today (set reference, or MIFFY_REFERENCE)'
+        : undefined,
+  })
+  .transform(toBaseUrl)
 
 const candidates = z
   .union([upstreamUrl, z.array(upstreamUrl).min(1)])
@@ -174,8 +189,12 @@ export const configSchema = z.strictObject({
   log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   /** Rust miffy 1.0 spelling of `logging = "json"`; kept so old configs load unchanged. */
   log_json: z.boolean().optional(),
-  reference: upstreamUrl,
-  candidate: candidates,
+  reference: defaultReference,
+  /**
+   * No default either; required when a route has no candidate of its own (checked in load.ts,
+   * which sees the routes). Absent: an empty list, never used.
+   */
+  candidate: candidates.optional().transform((v) => v ?? []),
   reference_timeout: duration,
   shutdown_timeout: duration,
   workers: z.number().int().min(1).max(64),

@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { parse as parseToml } from 'smol-toml'
 import { DEFAULTS_PATH } from '../../src/config/load.ts'
-import { load } from './fixture.ts'
+import { load, TEST_CANDIDATE, TEST_REFERENCE } from './fixture.ts'
 
-test('with no config.toml and no environment, the defaults are loaded with units resolved', (t) => {
+test('with no config.toml and only the upstreams in the environment, the defaults are loaded with units resolved', (t) => {
   const { config, files, warnings } = load(t)
   assert.deepEqual(files, [DEFAULTS_PATH])
   assert.deepEqual(warnings, [])
@@ -16,8 +16,9 @@ test('with no config.toml and no environment, the defaults are loaded with units
     workers: 1,
     logging: 'human',
     log_level: 'info',
-    reference: 'http://127.0.0.1:3000',
-    candidate: ['http://127.0.0.1:3001'],
+    // no default since issue 11: the fixture sets both (MIFFY_REFERENCE, MIFFY_CANDIDATE)
+    reference: TEST_REFERENCE,
+    candidate: [TEST_CANDIDATE],
     reference_timeout: 30_000,
     shutdown_timeout: 10_000,
     sample: 1,
