@@ -1,6 +1,6 @@
 /**
  * The miffy process: load the config (a bad one stops start-up before any port opens), build the
- * app, listen, and shut down gracefully on SIGTERM/SIGINT (exit 0).
+ * app, listen, reload the config on SIGHUP, and shut down gracefully on SIGTERM/SIGINT (exit 0).
  */
 import cluster from 'node:cluster'
 import type { Logger } from 'pino'
@@ -13,7 +13,8 @@ import { MiffyError } from './errors.ts'
 import { createLogger } from './logger.ts'
 
 export async function start(config: MiffyConfig, log: Logger): Promise<void> {
-  const app = await buildApp(config, { logger: log })
+  // a cluster worker is reconfigured by its primary (src/cluster/primary.ts), never by itself
+  const app = await buildApp(config, { logger: log, ...(cluster.isWorker ? { load: null } : {}) })
   await app.proxy.listen({ port: config.port, host: config.host })
   const address = (server: typeof app.proxy) => {
     const a = server.server.address()
@@ -49,6 +50,12 @@ export async function start(config: MiffyConfig, log: Logger): Promise<void> {
   }
   process.once('SIGTERM', () => void stop('SIGTERM'))
   process.once('SIGINT', () => void stop('SIGINT'))
+  // Node's default for SIGHUP is to exit: a worker that gets one (a signal to the process group)
+  // keeps serving; the primary's reload reaches it over IPC.
+  process.on('SIGHUP', () => {
+    if (app.reloader) void app.reloader.reload('SIGHUP')
+    else log.debug('SIGHUP ignored by a worker: the primary reloads every worker')
+  })
 }
 
 /**

@@ -8,6 +8,7 @@
  * those who want to gate on it.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
+import { registerControl } from './control.ts'
 import { registerDashboard } from './dashboard.ts'
 import type { DivergenceFilter, ManagementSource } from './source.ts'
 
@@ -20,7 +21,9 @@ export function buildManagement(source: ManagementSource): FastifyInstance {
     const sink = await source.sink()
     const strict = Object.hasOwn(request.query as object, 'strict')
     if (strict && sink.state !== 'ready') reply.code(503)
-    return { status: 'ready', sink }
+    // which configuration is active: its hash and load time (changed by reloads)
+    const config = await source.control?.status()
+    return config ? { status: 'ready', sink, config } : { status: 'ready', sink }
   })
 
   app.get('/metrics', async (_request, reply) => {
@@ -36,6 +39,7 @@ export function buildManagement(source: ManagementSource): FastifyInstance {
     const filter: DivergenceFilter & { limit: number } = { limit }
     if (q.route !== undefined) filter.route = q.route
     if (q.fingerprint !== undefined) filter.fingerprint = q.fingerprint
+    if (q.trace_id !== undefined) filter.traceId = q.trace_id
     const pairs = await source.divergences(filter)
     // The messages as published, spliced in: never parsed or serialised again.
     reply.type('application/json; charset=utf-8')
@@ -45,6 +49,7 @@ export function buildManagement(source: ManagementSource): FastifyInstance {
   app.get('/divergences/summary', async () => source.summary())
 
   registerDashboard(app)
+  if (source.control) registerControl(app, source.control)
 
   app.setNotFoundHandler((request, reply) => {
     reply

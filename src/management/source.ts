@@ -6,6 +6,7 @@ import type { Registry } from 'prom-client'
 import type { DivergenceFilter, DivergenceLog } from '../publish/divergence-log.ts'
 import type { PairSummary, Sink, SinkState } from '../publish/sink.ts'
 import type { Ledger, summarize } from '../shadow/ledger.ts'
+import type { Control } from './control.ts'
 
 export type { DivergenceFilter }
 
@@ -23,6 +24,8 @@ export interface ManagementSource {
   /** newest first */
   divergences(filter: DivergenceFilter & { limit: number }): Promise<StoredPair[]>
   summary(): Promise<ReturnType<typeof summarize>>
+  /** reload, pause, resume (src/management/control.ts); absent where nothing can be reconfigured */
+  control?: Control
 }
 
 export function storedPairs(log: DivergenceLog, filter: DivergenceFilter): StoredPair[] {

@@ -1,7 +1,7 @@
 /**
- * An experiment is a route of the config, compiled once at start-up: its upstreams, its
- * controls (top-level defaults overridden per route), and its live state (limiter, breaker,
- * candidate rotation).
+ * An experiment is a route of the config, compiled at start-up and by each reload that changes
+ * it (src/reload/generation.ts): its upstreams, its controls (top-level defaults overridden per
+ * route), and its live state (limiter, breaker, candidate rotation, pause).
  */
 import type { MiffyConfig, RouteConfig, SampleBy } from '../config/schema.ts'
 import type { CompareOptions } from '../diff/compare.ts'
@@ -28,6 +28,8 @@ export interface Experiment {
   limiter: Limiter
   breaker: Breaker
   compare: CompareOptions
+  /** set at runtime (POST /experiments/{route}/pause): requests are proxied plainly, counted `paused` */
+  paused: boolean
 }
 
 /** Told when a route's circuit breaker changes state (the metrics read it). */
@@ -111,5 +113,6 @@ function compile(config: MiffyConfig, route: RouteConfig, i: number, onBreaker: 
       maxDecodedBytes: pick('max_body_bytes'),
       maxPaths: 20,
     },
+    paused: false,
   }
 }

@@ -21,6 +21,7 @@ import type { LegResult } from '../diff/model.ts'
 import type { Captured } from '../proxy/capture.ts'
 import type { Capture, Forwarded } from '../proxy/forward.ts'
 import { ROLE_HEADER } from '../proxy/headers.ts'
+import { TRACEPARENT, traceIdOf } from '../proxy/trace-context.ts'
 import type { DivergenceLog } from '../publish/divergence-log.ts'
 import type { Sink } from '../publish/sink.ts'
 import { resolveKey } from '../routing/experiment-key.ts'
@@ -82,6 +83,7 @@ export function admit(ctx: ShadowContext, exp: Experiment, request: MirrorReques
 }
 
 function preCheck(exp: Experiment, request: MirrorRequest): Outcome | undefined {
+  if (exp.paused) return 'paused'
   if (exp.methods && !exp.methods.has(request.method)) return 'method_skipped'
   if (exp.sample < 1) {
     let sticky: string | undefined
@@ -276,6 +278,8 @@ export class Mirror {
       candidateUrl: shadow.candidate.url,
       candidate: c,
       divergence,
+      // the trace context the legs were sent (the front end guarantees a valid one)
+      traceId: traceIdOf(this.#requestHeaders[TRACEPARENT]),
       maxDecodedBytes: exp.maxBodyBytes,
       redact: ctx.redact,
     })
