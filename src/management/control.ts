@@ -1,8 +1,9 @@
 /**
  * The management port's write endpoints: reload the configuration, pause and resume one
  * experiment. They change what the proxy does, so they are POSTs (never triggered by a link or
- * a crawler) and carry `config.control = true` in their route options: the management token
- * check (when `management_token` is set) must cover every route so marked.
+ * a crawler), and they declare no access level of their own: the management port's guard
+ * treats a route that does not open itself as closed (the bearer token when `management_token`
+ * is set, loopback clients otherwise). They must never be marked open.
  *
  * Errors answer in the catalogue's shape, `{"error": "<code>", "message": "<text>"}`; a reload
  * also reports which configuration is active after it.
@@ -11,9 +12,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { ERRORS, MiffyError } from '../errors.ts'
 import type { ConfigIdentity } from '../reload/config-identity.ts'
 import { type ReloadReport, type ReloadResult, type WorkerResult, WorkersError } from '../reload/reloader.ts'
-
-/** Route options of the control endpoints; the auth hook recognises them by `control`. */
-export const CONTROL_ROUTE = { config: { control: true } } as const
 
 export interface PauseReport {
   route: string
@@ -49,7 +47,7 @@ const RELOAD_STATUS: Record<ReloadResult, number> = {
 }
 
 export function registerControl(app: FastifyInstance, control: Control): void {
-  app.post('/config/reload', CONTROL_ROUTE, async (_request, reply) => {
+  app.post('/config/reload', async (_request, reply) => {
     const report = await control.reload()
     reply.code(RELOAD_STATUS[report.result])
     // the catalogue's two fields first, then the report
@@ -72,6 +70,6 @@ export function registerControl(app: FastifyInstance, control: Control): void {
       }
     }
   }
-  app.post('/experiments/:route/pause', CONTROL_ROUTE, toggle(true))
-  app.post('/experiments/:route/resume', CONTROL_ROUTE, toggle(false))
+  app.post('/experiments/:route/pause', toggle(true))
+  app.post('/experiments/:route/resume', toggle(false))
 }

@@ -1,6 +1,7 @@
 /**
- * The management port: health, readiness, Prometheus metrics and the divergence log. It is a
- * separate server so none of it is reachable through the proxy port.
+ * The management port: health, readiness, Prometheus metrics, the divergence log, and the
+ * control endpoints (reload, pause, resume: src/management/control.ts). It is a separate server
+ * so none of it is reachable through the proxy port.
  *
  * /readyz answers 200 whenever the proxy can serve, whatever the sink's state, and reports that
  * state: a Kafka outage must not take miffy out of a load balancer, because the client's path
