@@ -7,7 +7,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
-import { loadConfig } from './config/load.ts'
 import type { MiffyConfig } from './config/schema.ts'
 import { createMetrics } from './management/metrics.ts'
 import { buildManagement } from './management/server.ts'
@@ -20,7 +19,7 @@ import { DivergenceLog } from './publish/divergence-log.ts'
 import type { DeliveryListener, Sink } from './publish/sink.ts'
 import { type Generation, maxCandidateTimeout } from './reload/generation.ts'
 import { localControl, runtimeTarget } from './reload/local-control.ts'
-import { Reloader } from './reload/reloader.ts'
+import { loadLayers, Reloader } from './reload/reloader.ts'
 import { Runtime } from './reload/runtime.ts'
 import { buildProxy } from './server.ts'
 import { Ledger } from './shadow/ledger.ts'
@@ -147,7 +146,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
     },
   })
   proxy.decorateRequest('miffyGeneration', null)
-  const load = options.load === undefined ? () => loadConfig().config : options.load
+  const load = options.load === undefined ? loadLayers(log) : options.load
   const reloader = load ? new Reloader({ load, target: runtimeTarget(runtime), registry, log }) : undefined
   const source = localSource(registry, sink, ctx.divergences, ledger)
   if (reloader) source.control = localControl(runtime, reloader)

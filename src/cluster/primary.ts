@@ -8,11 +8,10 @@
 import cluster, { type Worker } from 'node:cluster'
 import type { Logger } from 'pino'
 import { AggregatorRegistry, Registry } from 'prom-client'
-import { loadConfig } from '../config/load.ts'
 import type { MiffyConfig } from '../config/schema.ts'
 import { buildManagement } from '../management/server.ts'
 import type { ManagementSource, StoredPair } from '../management/source.ts'
-import { Reloader } from '../reload/reloader.ts'
+import { loadLayers, Reloader } from '../reload/reloader.ts'
 import { type LedgerSnapshot, summarize } from '../shadow/ledger.ts'
 import { type AskAll, type AskOne, ClusterControl } from './cluster-control.ts'
 import { type Answer, type Answers, type Ask, isMessage, type Listening, type Question } from './messages.ts'
@@ -90,7 +89,7 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
   const own = new Registry()
   const clusterControl = new ClusterControl(config, askAll, askOne)
   const reloader = new Reloader({
-    load: () => loadConfig().config,
+    load: loadLayers(log),
     target: clusterControl,
     registry: own,
     log,

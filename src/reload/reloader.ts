@@ -9,6 +9,7 @@
  */
 import type { Logger } from 'pino'
 import { Counter, Gauge, type Registry } from 'prom-client'
+import { loadConfig } from '../config/load.ts'
 import type { MiffyConfig } from '../config/schema.ts'
 import { type ErrorCode, MiffyError } from '../errors.ts'
 import type { ConfigIdentity } from './config-identity.ts'
@@ -57,6 +58,15 @@ export interface ReloadTarget {
 }
 
 export type ReloadTrigger = 'SIGHUP' | 'POST /config/reload'
+
+/** The layers miffy starts from, read again (its own environment); their warnings logged. */
+export function loadLayers(log: Logger): () => MiffyConfig {
+  return () => {
+    const { config, warnings } = loadConfig()
+    for (const w of warnings) log.warn(w)
+    return config
+  }
+}
 
 export class Reloader {
   readonly #load: () => MiffyConfig
