@@ -7,22 +7,26 @@
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
-import type { Agent } from 'undici'
 import type { MiffyConfig } from './config/schema.ts'
+import { noiseReport } from './diff/noise-report.ts'
 import { managementToken } from './management/access.ts'
 import { createMetrics } from './management/metrics.ts'
 import { buildManagement } from './management/server.ts'
-import { localSource } from './management/source.ts'
-import { parseUpstream, upstreamAgent } from './proxy/upstream.ts'
+import { localSource, type NoiseRoutes } from './management/source.ts'
+import { traceIdOf } from './proxy/trace-context.ts'
+import { upstreamAgent } from './proxy/upstream.ts'
 import { createSink } from './publish/create-sink.ts'
 import { DivergenceLog } from './publish/divergence-log.ts'
 import type { DeliveryListener, Sink } from './publish/sink.ts'
 import { redactUrl } from './redact/query.ts'
 import { Redactor } from './redact/redactor.ts'
-import { buildProxy, type Routing } from './server.ts'
-import { buildExperiments } from './shadow/experiment.ts'
+import { type Generation, maxCandidateTimeout } from './reload/generation.ts'
+import { localControl, runtimeTarget } from './reload/local-control.ts'
+import { loadLayers, Reloader } from './reload/reloader.ts'
+import { Runtime } from './reload/runtime.ts'
+import { buildProxy } from './server.ts'
 import { Ledger } from './shadow/ledger.ts'
-import { MemoryBudget } from './shadow/memory-budget.ts'
+import { MemoryBudget, memoryShares } from './shadow/memory-budget.ts'
 import type { ShadowContext } from './shadow/mirror.ts'
 import { ThrottledWarning } from './throttled-log.ts'
 
@@ -30,8 +34,14 @@ export interface App {
   proxy: FastifyInstance
   management: FastifyInstance
   ctx: ShadowContext
+  /** GET /noise's answer for this process */
+  noise: () => NoiseRoutes
   sink: Sink
   registry: Registry
+  /** the running configuration: routing, experiments, pauses */
+  runtime: Runtime
+  /** reloads the configuration layers; undefined in a cluster worker (its primary reloads it) */
+  reloader: Reloader | undefined
   /** graceful shutdown within `deadlineMs` (default: shutdown_timeout) */
   close(deadlineMs?: number): Promise<void>
 }
@@ -41,59 +51,80 @@ export interface BuildOptions {
   /** use this sink instead of the one the config asks for (it is given the delivery listener) */
   sink?: Sink | ((onDelivery: DeliveryListener) => Sink)
   registry?: Registry
+  /**
+   * How a reload reads the configuration again; default: the layers miffy starts from
+   * (`loadConfig()`, with the process's environment). `null` in a cluster worker, which its
+   * primary reconfigures over IPC: no reloader, no reload metrics, no control endpoints.
+   */
+  load?: (() => MiffyConfig) | null
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the generation this request reads, until its answer is done (src/reload/runtime.ts) */
+    miffyGeneration: Generation | null
+  }
 }
 
 export async function buildApp(config: MiffyConfig, options: BuildOptions): Promise<App> {
   const log = options.logger
   // read first: a token file that cannot be read stops start-up before anything is built
   const token = managementToken(config)
-  const redactor = new Redactor(config)
   const registry = options.registry ?? new Registry()
   const metrics = createMetrics(registry)
-  const { table: routes, list: experiments } = buildExperiments(config, (route, state) => {
-    metrics.circuitOpen.labels(route).set(state === 'closed' ? 0 : 1)
-    if (state === 'open') metrics.circuitOpened.labels(route).inc()
-  })
   const ledger = new Ledger((route, role) => metrics.upstreamDuration.labels(route, role))
   // miffy_experiment_outcomes_total is read from the ledger's books when scraped
   metrics.sources.outcomes = () => ledger.counts()
-  for (const r of config.routes) ledger.declare(r.path)
-  const maxCandidateTimeout = Math.max(
-    config.candidate_timeout,
-    ...config.routes.map((r) => r.candidate_timeout ?? 0),
-  )
   const onDelivery: DeliveryListener = (route, result) => ledger.publication(route, result)
   const sink =
     typeof options.sink === 'function'
       ? options.sink(onDelivery)
       : (options.sink ?? (await createSink(config, log, registry, onDelivery)))
-  const referenceDispatcher = upstreamAgent(config.reference_timeout)
   // memory_budget covers everything kept of captured traffic (issue 10): the divergence log's
   // share is carved out of it, and bodies buffered for comparison get the rest.
-  const logBytes = Math.floor(config.memory_budget * config.divergence_log_share)
+  const shares = memoryShares(config)
   const ctx: ShadowContext = {
-    shadowDispatcher: upstreamAgent(maxCandidateTimeout),
-    budget: new MemoryBudget(config.memory_budget - logBytes),
+    shadowDispatcher: upstreamAgent(maxCandidateTimeout(config)),
+    budget: new MemoryBudget(shares.bodies),
     ledger,
     sink,
-    divergences: new DivergenceLog(config.divergence_log, logBytes),
-    redactor,
+    divergences: new DivergenceLog(config.divergence_log, shares.divergenceLog),
+    redactor: new Redactor(config),
     log,
     pending: new Set(),
     notQueued: new ThrottledWarning(log, 'divergence not queued for publishing'),
   }
 
+  const runtime = new Runtime(config, {
+    ctx,
+    log,
+    onBreaker(route, state) {
+      metrics.circuitOpen.labels(route).set(state === 'closed' ? 0 : 1)
+      if (state === 'open') metrics.circuitOpened.labels(route).inc()
+    },
+    onApplied(changes) {
+      // Removed routes keep their counts (the books are by route) until a restart.
+      for (const route of changes.added) ledger.declare(route)
+      for (const route of changes.removed) {
+        metrics.circuitOpen.remove(route)
+        metrics.inFlight.remove(route)
+        metrics.queued.remove(route)
+      }
+    },
+  })
   metrics.sources.limiters = () =>
-    experiments.map((e) => ({ route: e.route, inFlight: e.limiter.inFlight, queued: e.limiter.queued }))
+    [...runtime.current.experiments.values()].map((e) => ({
+      route: e.route,
+      inFlight: e.limiter.inFlight,
+      queued: e.limiter.queued,
+    }))
   metrics.sources.bufferedBytes = () => ctx.budget.used
   metrics.sources.divergenceLogBytes = () => ctx.divergences.bytes
   const requestCounts = new Map<string, { route: string; status: number; count: number }>()
   metrics.sources.requests = () => requestCounts.values()
   const accessLog = log.child({ component: 'access' })
-  const routing: Routing = { routes, reference: parseUpstream(config.reference), referenceDispatcher }
   const proxy = buildProxy({
     ctx,
-    routing: () => routing,
     client: {
       headersTimeout: config.headers_timeout,
       requestTimeout: config.request_timeout,
@@ -101,7 +132,19 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       forwardedHeaders: config.forwarded_headers,
       upgradeTimeout: config.reference_timeout,
     },
+    // upgrades are tunnelled outside the generation's dispatchers: no lease needed
+    peekRouting: () => runtime.routing,
+    routing(request) {
+      const generation = runtime.enter()
+      request.miffyGeneration = generation
+      return generation.routing
+    },
     onDone(request, status, durationMs, completed) {
+      const generation = request.miffyGeneration
+      if (generation) {
+        request.miffyGeneration = null
+        runtime.leave(generation)
+      }
       const key = `${status} ${request.miffyRoute}`
       const known = requestCounts.get(key)
       if (known) known.count++
@@ -111,18 +154,31 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
         {
           method: request.raw.method,
           // a secret in the query (`?token=…`) never reaches the log
-          url: redactUrl(request.raw.url ?? '', redactor),
+          url: redactUrl(request.raw.url ?? '', ctx.redactor),
           route: request.miffyRoute || undefined,
           role: request.miffyRoute ? 'reference' : 'upstream',
           status,
           duration_ms: Math.round(durationMs * 100) / 100,
           completed,
+          trace_id: request.miffyTraceId || traceIdOf(request.raw.headers.traceparent),
         },
         'request',
       )
     },
   })
-  const management = buildManagement(localSource(registry, sink, ctx.divergences, ledger), { token })
+  proxy.decorateRequest('miffyGeneration', null)
+  const load = options.load === undefined ? loadLayers(log) : options.load
+  const reloader = load ? new Reloader({ load, target: runtimeTarget(runtime), registry, log }) : undefined
+  const noise = (): NoiseRoutes => ({
+    routes: [...runtime.current.experiments.values()].map((e) => ({
+      route: e.route,
+      secondary: e.secondary?.url ?? null,
+      ...noiseReport(e.noise),
+    })),
+  })
+  const source = localSource(registry, sink, ctx.divergences, ledger, noise)
+  if (reloader) source.control = localControl(runtime, reloader)
+  const management = buildManagement(source, { token })
 
   let closing: Promise<void> | undefined
   const close = (deadlineMs = config.shutdown_timeout) => {
@@ -130,19 +186,17 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       const deadline = Date.now() + deadlineMs
       const left = () => Math.max(0, deadline - Date.now())
       await withDeadline(proxy.close(), left())
+      // pairs held for a route's noise warm-up are judged now with what was learned
+      for (const e of runtime.current.experiments.values()) e.warmup.release()
       await withDeadline(Promise.allSettled([...ctx.pending]), left())
       const { sent, lost } = await sink.close(Math.max(left(), 100))
       if (lost > 0) log.warn({ sent, lost }, 'divergences not published before shutdown')
       // Whatever is still running now has had its time: destroy rather than wait.
-      await Promise.allSettled([
-        management.close(),
-        referenceDispatcher.destroy(),
-        (ctx.shadowDispatcher as Agent).destroy(),
-      ])
+      await Promise.allSettled([management.close(), runtime.close()])
     })()
     return closing
   }
-  return { proxy, management, ctx, sink, registry, close }
+  return { proxy, management, ctx, noise, sink, registry, runtime, reloader, close }
 }
 
 function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | undefined> {

@@ -1,6 +1,6 @@
 /**
  * The miffy process: load the config (a bad one stops start-up before any port opens), build the
- * app, listen, and shut down gracefully on SIGTERM/SIGINT (exit 0).
+ * app, listen, reload the config on SIGHUP, and shut down gracefully on SIGTERM/SIGINT (exit 0).
  */
 import cluster from 'node:cluster'
 import type { Logger } from 'pino'
@@ -15,7 +15,28 @@ import { createLogger } from './logger.ts'
 import { explainManagementAccess, managementAccess } from './management/access.ts'
 
 export async function start(config: MiffyConfig, log: Logger): Promise<void> {
-  const app = await buildApp(config, { logger: log })
+  // a cluster worker is reconfigured by its primary (src/cluster/primary.ts), never by itself
+  const app = await buildApp(config, { logger: log, ...(cluster.isWorker ? { load: null } : {}) })
+  // Signals are handled from here on, before the ports open: a SIGTERM that arrives while miffy
+  // is still starting drains what there is and exits 0 too.
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal, deadline_ms: config.shutdown_timeout }, 'shutting down')
+    await app.close()
+    log.info('stopped')
+    await flushed(log)
+    process.exit(0)
+  }
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+  process.once('SIGINT', () => void stop('SIGINT'))
+  // Node's default for SIGHUP is to exit: a worker that gets one (a signal to the process group)
+  // keeps serving; the primary's reload reaches it over IPC.
+  process.on('SIGHUP', () => {
+    if (app.reloader) void app.reloader.reload('SIGHUP')
+    else log.debug('SIGHUP ignored by a worker: the primary reloads every worker')
+  })
   try {
     await listenOrExplain(app.proxy, 'port', config.port, config.host)
     if (cluster.isWorker) {
@@ -42,19 +63,25 @@ export async function start(config: MiffyConfig, log: Logger): Promise<void> {
     await app.close(0)
     throw err
   }
+}
 
-  let stopping = false
-  const stop = async (signal: string) => {
-    if (stopping) return
-    stopping = true
-    log.info({ signal, deadline_ms: config.shutdown_timeout }, 'shutting down')
-    await app.close()
-    log.info('stopped')
-    log.flush?.()
-    process.exit(0)
-  }
-  process.once('SIGTERM', () => void stop('SIGTERM'))
-  process.once('SIGINT', () => void stop('SIGINT'))
+/**
+ * The log written out, within a second. Asynchronously: pino's flushSync retries for ever on a
+ * stdout that is gone (EPIPE), which would keep a stopping miffy alive and deaf to SIGTERM.
+ */
+function flushed(log: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1000)
+    timer.unref()
+    try {
+      log.flush(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+    } catch {
+      resolve()
+    }
+  })
 }
 
 /**
@@ -68,12 +95,12 @@ function guardProcess(log: Logger): void {
   })
   process.on('uncaughtException', (err) => {
     log.fatal({ err }, 'uncaught exception; exiting')
-    log.flush?.()
-    process.exit(1)
+    void flushed(log).then(() => process.exit(1))
   })
 }
 
-async function main(): Promise<void> {
+/** The process as `npm start` and `miffy start` run it (src/cli/start.ts). */
+export async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>
   try {
     loaded = loadConfig()
@@ -95,16 +122,17 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof MiffyError) {
       log.fatal(`${err.code}: ${err.message}`)
-      log.flush?.()
       process.stderr.write(`miffy: ${err.code}: ${err.message}\n`)
+      await flushed(log)
       process.exit(2)
     }
     // a worker could not start: it has said why on the shared stderr
     if (err instanceof WorkerStartFailed) {
-      log.flush?.()
+      await flushed(log)
       process.exit(err.exitCode === 2 ? 2 : 1)
     }
     log.fatal({ err }, 'start-up failed')
+    await flushed(log)
     process.exit(1)
   }
 }

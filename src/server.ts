@@ -24,6 +24,7 @@ import { hasBody, passthrough } from './proxy/passthrough.ts'
 import { BodyTimeoutError, readCapped } from './proxy/request-body.ts'
 import { normaliseTarget } from './proxy/request-target.ts'
 import { sendError } from './proxy/respond.ts'
+import { propagateTrace } from './proxy/trace-context.ts'
 import { refuseOnSocket, tunnel } from './proxy/tunnel.ts'
 import type { Upstream } from './proxy/upstream.ts'
 import { errorBody } from './proxy/upstream-errors.ts'
@@ -36,12 +37,15 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** the route pattern of the matched experiment, '' outside experiments; set by the handler */
     miffyRoute: string
+    /** the trace-id both legs of a mirrored request were sent, '' when not mirrored */
+    miffyTraceId: string
   }
 }
 
 /**
  * What a request is routed by. Read once per request, so a new one (a reload) applies to new
- * requests while those in flight finish with the one they started with.
+ * requests while those in flight finish with the one they started with. The getter is given
+ * the request so it can hold what it hands out until `onDone` (src/reload/runtime.ts).
  */
 export interface Routing {
   routes: RouteTable<Experiment>
@@ -53,7 +57,9 @@ export interface Routing {
 
 export interface ProxyOptions {
   ctx: ShadowContext
-  routing: () => Routing
+  routing: (request: FastifyRequest) => Routing
+  /** the current routing without holding it for a request (upgrades: their tunnel is not on its dispatchers) */
+  peekRouting: () => Routing
   /** called once per finished request: access log and request metrics */
   onDone: (request: FastifyRequest, statusCode: number, durationMs: number, completed: boolean) => void
   /** deadlines on what clients send, and what is added to what they sent */
@@ -86,7 +92,7 @@ const STATUS_TEXT: Record<number, string> = {
 const BAD_TARGET = Symbol('miffy.badTarget')
 
 export function buildProxy(options: ProxyOptions): FastifyInstance {
-  const { ctx, routing, onDone, client } = options
+  const { ctx, routing, peekRouting, onDone, client } = options
   const forwarded = client.forwardedHeaders ? addForwardedHeaders : keepClientHeaders
   const app = Fastify({
     logger: false,
@@ -137,6 +143,7 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
   })
 
   app.decorateRequest('miffyRoute', '')
+  app.decorateRequest('miffyTraceId', '')
 
   // Bodies stay streams: plain proxying pipes them, experiments buffer them up to a cap.
   app.removeAllContentTypeParsers()
@@ -178,14 +185,14 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
     }
     const url = request.raw.url!
     const q = url.indexOf('?')
-    const r = routing()
+    const r = routing(request)
     const match = r.routes.match(q >= 0 ? url.slice(0, q) : url)
     reply.hijack()
     if (!match) return passthrough(r.referenceDispatcher, request.raw, reply.raw, r.reference, forwarded)
     request.miffyRoute = match.pattern
     const body = request.body as Readable | undefined
     const edge = { forwarded, bodyTimeout: client.bodyTimeout }
-    return mirrored(ctx, r.referenceDispatcher, match.value, match.params, request.raw, reply.raw, body, edge)
+    return mirrored(ctx, r.referenceDispatcher, match.value, match.params, request, reply.raw, body, edge)
   }
   app.all('/', handler)
   app.all('/*', handler)
@@ -202,7 +209,7 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
     if (bad || !target.ok) return refuseOnSocket(socket, new MiffyError('MIFFY_ERR_BAD_REQUEST', bad!))
     req.url = target.url
     const q = target.url.indexOf('?')
-    const r = routing()
+    const r = peekRouting()
     const match = r.routes.match(q >= 0 ? target.url.slice(0, q) : target.url)
     // inside an experiment: counted as its own outcome, so that every matched request has one
     if (match) ctx.ledger.outcome(match.value.route, 'upgrade_not_mirrored')
@@ -271,16 +278,20 @@ async function mirrored(
   referenceDispatcher: Dispatcher,
   exp: Experiment,
   params: Record<string, string>,
-  req: IncomingMessage,
+  request: FastifyRequest,
   res: ServerResponse,
   bodyStream: Readable | undefined,
   edge: Edge,
 ): Promise<void> {
+  const req = request.raw
   const mirror = admit(ctx, exp, { method: req.method!, url: req.url!, headers: req.headers, params })
   if (!mirror) return void (await passthrough(referenceDispatcher, req, res, exp.reference, edge.forwarded))
 
   const headers = upstreamRequestHeaders(req.headers, 'reference')
   edge.forwarded(headers, req)
+  // Every leg gets the same trace context (src/proxy/trace-context.ts), so the pair's message
+  // leads to the traces of both calls.
+  request.miffyTraceId = propagateTrace(headers)
   let body: Buffer | Readable | undefined
   let reserved = 0
   if (hasBody(req)) {

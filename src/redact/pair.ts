@@ -20,6 +20,7 @@ import { redactHeaders } from './headers.ts'
 import { pathNames, redactJson, redactJsonText } from './json.ts'
 import { redactPairs, redactUrl } from './query.ts'
 import { REDACTED, type Redactor } from './redactor.ts'
+import { mentionsSecret, redactText } from './text.ts'
 
 export function redactPair(message: PairMessage, redactor: Redactor): PairMessage {
   const request = message.request
@@ -80,17 +81,52 @@ export function redactBody(body: BodyRepr, headers: HeaderRepr, redactor: Redact
 }
 
 export function redactDivergence(divergence: Divergence, redactor: Redactor): Divergence {
-  if (!divergence.body || divergence.body.paths.length === 0) return divergence
-  return {
-    ...divergence,
-    body: { ...divergence.body, paths: divergence.body.paths.map((p) => redactDifference(p, redactor)) },
+  const out: Divergence = { ...divergence }
+  // Header differences (main's header comparison): the header's name comes first in the path.
+  if (divergence.header_paths)
+    out.header_paths = divergence.header_paths.map((p) => redactHeaderDifference(p, redactor))
+  if (divergence.body && divergence.body.paths.length > 0) {
+    const text = divergence.body.kind === 'text'
+    out.body = {
+      ...divergence.body,
+      paths: divergence.body.paths.map((p) =>
+        text ? redactTextDifference(p, redactor) : redactDifference(p, redactor),
+      ),
+    }
   }
+  return out
 }
 
+/** A JSON difference: hidden when its path runs through a secret field, else redacted inside. */
 function redactDifference(p: JsonPathDifference, redactor: Redactor): JsonPathDifference {
   const secret = pathNames(p.path).some((name) => redactor.isSecret(name))
-  const out: JsonPathDifference = { path: p.path }
+  const out: JsonPathDifference = { ...p }
   if ('reference' in p) out.reference = secret ? REDACTED : redactJson(p.reference, redactor)
   if ('candidate' in p) out.candidate = secret ? REDACTED : redactJson(p.candidate, redactor)
-  return { ...p, ...out }
+  return out
+}
+
+/** A difference in a header's value: hidden for a secret header or a secret part of it. */
+function redactHeaderDifference(p: JsonPathDifference, redactor: Redactor): JsonPathDifference {
+  const name = p.path.split(/[ <]/, 1)[0]!
+  const secret = redactor.isSecretHeader(name) || mentionsSecret(p.path, redactor)
+  return hideOrRedactText(p, secret, redactor)
+}
+
+/**
+ * A difference in a text body (`line 3 after "token="`): hidden when the context it is shown
+ * with names a secret; otherwise its text is redacted by pattern. Best effort: text has no
+ * names to go by but the ones written in it.
+ */
+function redactTextDifference(p: JsonPathDifference, redactor: Redactor): JsonPathDifference {
+  return hideOrRedactText(p, mentionsSecret(p.path, redactor), redactor)
+}
+
+function hideOrRedactText(p: JsonPathDifference, secret: boolean, redactor: Redactor): JsonPathDifference {
+  const value = (v: unknown) =>
+    secret ? REDACTED : typeof v === 'string' ? redactText(v, redactor) : redactJson(v, redactor)
+  const out: JsonPathDifference = { ...p, path: redactText(p.path, redactor) }
+  if ('reference' in p) out.reference = value(p.reference)
+  if ('candidate' in p) out.candidate = value(p.candidate)
+  return out
 }

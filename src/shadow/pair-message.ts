@@ -1,8 +1,9 @@
 /**
  * Builds the message published for a pair, in the Rust miffy 1.0 topic shape plus additive
- * fields (`id`, `timestamp`, `duration_ms`, `divergence`). Secrets are redacted here, before the
- * message leaves the process (src/redact/pair.ts: headers, query strings, route parameters, JSON
- * and form fields, differing values), after the comparison, which saw the real values.
+ * fields (`id`, `timestamp`, `trace_id`, `duration_ms`, `divergence`). Secrets are redacted
+ * here, before the message leaves the process (src/redact/pair.ts: headers, query strings, route
+ * parameters, JSON and form fields, differing values), after the comparison, which saw the real
+ * values.
  */
 import { randomUUID } from 'node:crypto'
 import { toBodyRepr } from '../diff/content.ts'
@@ -25,6 +26,8 @@ export interface PairInput {
   candidateUrl: string
   candidate: LegResult
   divergence: Divergence
+  /** the W3C trace-id both legs were sent (src/proxy/trace-context.ts) */
+  traceId: string | undefined
   maxDecodedBytes: number
   redactor: Redactor
 }
@@ -33,6 +36,7 @@ export function buildPairMessage(p: PairInput): PairMessage {
   const message: PairMessage = {
     id: randomUUID(),
     timestamp: new Date(p.arrivedAt).toISOString(),
+    ...(p.traceId ? { trace_id: p.traceId } : {}),
     request: {
       method: p.method,
       uri: p.uri,

@@ -23,6 +23,9 @@ async function run(t: TestContext, env: Record<string, string>) {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       MIFFY_LOGGING: 'json',
       MIFFY_CONFIG: '/dev/null',
+      // required settings; nothing needs to answer there
+      MIFFY_REFERENCE: 'http://127.0.0.1:1',
+      MIFFY_CANDIDATE: 'http://127.0.0.1:1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -142,6 +145,9 @@ test('valid Kafka properties without a broker start, saying they are unused', as
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       MIFFY_LOGGING: 'json',
       MIFFY_CONFIG: '/dev/null',
+      // required settings; nothing needs to answer there
+      MIFFY_REFERENCE: 'http://127.0.0.1:1',
+      MIFFY_CANDIDATE: 'http://127.0.0.1:1',
       MIFFY_HOST: '127.0.0.1',
       MIFFY_PORT: '0',
       MIFFY_MANAGEMENT_PORT: '0',

@@ -11,11 +11,10 @@ import { type TestContext, test } from 'node:test'
 import pino from 'pino'
 import { request } from 'undici'
 import { buildApp } from '../../src/app.ts'
-import { loadConfig } from '../../src/config/load.ts'
 import { MiffyError } from '../../src/errors.ts'
 import { tempDir } from '../config/fixture.ts'
 import { ROOT, startMiffy } from '../helpers/process.ts'
-import { startProxy } from '../helpers/proxy.ts'
+import { startProxy, testConfig } from '../helpers/proxy.ts'
 import { json, startUpstream } from '../helpers/upstream.ts'
 
 const TOKEN = 'correct-horse-battery-staple'
@@ -91,7 +90,7 @@ test('a token file that cannot be read, or holds a short token, stops start-up n
     [join(dir, 'missing'), /cannot be read/],
     [short, /at least 16 characters/],
   ] as const) {
-    const { config } = loadConfig({ env: {}, cwd: dir, overrides: { management_token_file: file } })
+    const config = testConfig({ management_token_file: file })
     await assert.rejects(
       buildApp(config, { logger: pino({ level: 'silent' }) }),
       (err: unknown) =>
@@ -104,9 +103,9 @@ test('a token file that cannot be read, or holds a short token, stops start-up n
   }
 })
 
-test('a short token in the config is refused without repeating it', (t) => {
+test('a short token in the config is refused without repeating it', () => {
   assert.throws(
-    () => loadConfig({ env: {}, cwd: tempDir(t), overrides: { management_token: 'hunter2' } }),
+    () => testConfig({ management_token: 'hunter2' }),
     (err: unknown) =>
       err instanceof MiffyError &&
       /management_token = \(hidden\): expected at least 16 characters/.test(err.message) &&
@@ -114,14 +113,9 @@ test('a short token in the config is refused without repeating it', (t) => {
   )
 })
 
-test('both a token and a token file is an error', (t) => {
+test('both a token and a token file is an error', () => {
   assert.throws(
-    () =>
-      loadConfig({
-        env: {},
-        cwd: tempDir(t),
-        overrides: { management_token: TOKEN, management_token_file: '/x' },
-      }),
+    () => testConfig({ management_token: TOKEN, management_token_file: '/x' }),
     /management_token_file = "\/x": expected management_token or management_token_file, not both/,
   )
 })
@@ -135,11 +129,7 @@ function externalAddress(): string {
 
 test('without a token, traffic endpoints answer loopback only; the probes answer everyone', async (t) => {
   const reference = await startUpstream(t, json(200, { a: 1 }))
-  const { config } = loadConfig({
-    env: {},
-    cwd: '/nonexistent',
-    overrides: { reference: reference.url, management_host: '0.0.0.0' },
-  })
+  const config = testConfig({ reference: reference.url, management_host: '0.0.0.0' })
   const app = await buildApp(config, { logger: pino({ level: 'silent' }) })
   t.after(() => app.close(1000))
   await app.management.listen({ port: 0, host: '0.0.0.0' })
@@ -160,7 +150,11 @@ test('without a token, traffic endpoints answer loopback only; the probes answer
 
 /** The real process, started as `node src/main.ts` (no npm in between to outlive it). */
 async function realMiffy(t: import('node:test').TestContext, env: Record<string, string>) {
-  const miffy = await startMiffy(t, env, [join(ROOT, 'node_modules', '.bin', 'node'), 'src/main.ts'])
+  const upstreams = { MIFFY_REFERENCE: 'http://127.0.0.1:1', MIFFY_CANDIDATE: 'http://127.0.0.1:1' }
+  const miffy = await startMiffy(t, { ...upstreams, ...env }, [
+    join(ROOT, 'node_modules', '.bin', 'node'),
+    'src/main.ts',
+  ])
   // a graceful stop, so that cluster workers go with their primary
   t.after(async () => {
     miffy.child.kill('SIGTERM')

@@ -93,14 +93,12 @@ test('secrets are redacted on the topic, the management port and the log; compar
     ssn: '[REDACTED]',
   })
   const paths = api!.divergence!.body!.paths
-  assert.deepEqual(
-    paths.find((p) => p.path === '$.access_token'),
-    { path: '$.access_token', reference: '[REDACTED]', candidate: '[REDACTED]' },
-  )
-  assert.deepEqual(
-    paths.find((p) => p.path === '$.role'),
-    { path: '$.role', reference: 'reference', candidate: 'candidate' },
-  )
+  const at = (path: string) => {
+    const p = paths.find((x) => x.path === path)
+    return [p?.reference, p?.candidate]
+  }
+  assert.deepEqual(at('$.access_token'), ['[REDACTED]', '[REDACTED]'])
+  assert.deepEqual(at('$.role'), ['reference', 'candidate'])
   assert.equal(
     Buffer.from(body(form!.request.body) as string, 'base64').toString(),
     'user=ada&session_key=[REDACTED]&remember=1',

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { loadConfig } from '../../src/config/load.ts'
 import { Redactor } from '../../src/redact/redactor.ts'
+import { testConfig } from '../helpers/proxy.ts'
 
 function redactor(overrides: Record<string, unknown> = {}): Redactor {
-  return new Redactor(loadConfig({ env: {}, cwd: '/nonexistent', overrides }).config)
+  return new Redactor(testConfig(overrides))
 }
 
 test('by default a name containing auth, token, secret, key, session, cookie or password is secret', () => {

@@ -1,14 +1,14 @@
 /** Redaction of each shape a secret travels in: headers, query strings, JSON, form bodies. */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { loadConfig } from '../../src/config/load.ts'
 import { redactHeaders } from '../../src/redact/headers.ts'
 import { MAX_REDACT_DEPTH, pathNames, redactJson, redactJsonText, TOO_DEEP } from '../../src/redact/json.ts'
 import { redactBody, redactDivergence } from '../../src/redact/pair.ts'
 import { redactPairs, redactUrl } from '../../src/redact/query.ts'
 import { REDACTED, Redactor } from '../../src/redact/redactor.ts'
+import { testConfig } from '../helpers/proxy.ts'
 
-const r = new Redactor(loadConfig({ env: {}, cwd: '/nonexistent' }).config)
+const r = new Redactor(testConfig({}))
 
 test('headers: single and repeated values, others untouched, input unchanged', () => {
   const input = { cookie: 'sid=1', 'x-api-key': 'k', 'set-cookie': ['a=1', 'b=2'], 'x-user': ['u1', 'u2'] }
@@ -113,4 +113,55 @@ test('differing values: hidden when the path runs through a secret field, else r
     { path: '$.count', reference: 1, candidate: 2 },
   ])
   assert.equal(d.fingerprint, 'f')
+})
+
+test('header differences: hidden for a secret header or part, else redacted by pattern', () => {
+  const d = redactDivergence(
+    {
+      fingerprint: 'f',
+      headers: ['x-session-id', 'location', 'set-cookie'],
+      header_paths: [
+        { path: 'x-session-id', reference: 'a', candidate: 'b' },
+        { path: 'location<url>.query.token', reference: 'a', candidate: 'b' },
+        { path: 'set-cookie lang', reference: 'en', candidate: 'fr' },
+        { path: 'location', reference: '/next?page=2&api_key=k1', candidate: '/next?page=3&api_key=k1' },
+      ],
+    },
+    r,
+  )
+  assert.deepEqual(d.header_paths, [
+    { path: 'x-session-id', reference: REDACTED, candidate: REDACTED },
+    { path: 'location<url>.query.token', reference: REDACTED, candidate: REDACTED },
+    { path: 'set-cookie lang', reference: REDACTED, candidate: REDACTED },
+    {
+      path: 'location',
+      reference: `/next?page=2&api_key=${REDACTED}`,
+      candidate: `/next?page=3&api_key=${REDACTED}`,
+    },
+  ])
+})
+
+test('text body differences: hidden when shown after a secret name, else redacted by pattern', () => {
+  const d = redactDivergence(
+    {
+      fingerprint: 'f',
+      body: {
+        kind: 'text',
+        truncated: false,
+        paths: [
+          { path: 'line 2 after "password="', reference: 'hunter2', candidate: 'hunter3' },
+          { path: 'line 5', reference: 'user=ada&secret=s1', candidate: 'user=bob&secret=s1' },
+          { path: 'line 7', reference: 'Authorization: Bearer abc' },
+          { path: 'line 9 after "Total:"', reference: '12', candidate: '13' },
+        ],
+      },
+    },
+    r,
+  )
+  assert.deepEqual(d.body!.paths, [
+    { path: 'line 2 after "password="', reference: REDACTED, candidate: REDACTED },
+    { path: 'line 5', reference: `user=ada&secret=${REDACTED}`, candidate: `user=bob&secret=${REDACTED}` },
+    { path: 'line 7', reference: `Authorization: ${REDACTED}` },
+    { path: 'line 9 after "Total:"', reference: '12', candidate: '13' },
+  ])
 })
