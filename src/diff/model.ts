@@ -12,7 +12,15 @@ export type BodyRepr = { type: 'json'; value: unknown } | { type: 'bytes'; value
 /** Response headers as serialised by the Rust miffy (http_serde): one string, or a list when repeated. */
 export type HeaderRepr = Record<string, string | string[]>
 
-export type ResponseRepr = { status: number; headers: HeaderRepr; body: BodyRepr } | { error: string }
+/**
+ * A failed leg on the topic: `error` is the Rust miffy 1.0's word (`request`: no complete response
+ * head; `body`: the head came, the body failed; `uri`: the upstream URL was invalid), so consumers
+ * that switch on it keep working. `error_detail` (additive) says more: `connection`, `timeout`,
+ * `reset`, `invalid_response` or `error`.
+ */
+export type FailedResponseRepr = { error: 'request' | 'body' | 'uri'; error_detail?: string }
+
+export type ResponseRepr = { status: number; headers: HeaderRepr; body: BodyRepr } | FailedResponseRepr
 
 /** One leg (reference or candidate) as captured by the shadow dispatcher, before representation. */
 export type LegResult =
@@ -29,6 +37,11 @@ export type LegResult =
       ok: false
       /** a short stable word: `timeout`, `connection`, `reset`, `invalid_response`, `body_too_large`, ... */
       error: string
+      /**
+       * (additive) `body` when the failure came after the response head (status and headers), so
+       * the topic says `body` as the Rust miffy did; absent or `request`: before it
+       */
+      phase?: 'request' | 'body'
       durationMs: number
     }
 
