@@ -15,7 +15,7 @@ import { buildManagement } from './management/server.ts'
 import { localSource } from './management/source.ts'
 import { buildProxy } from './proxy/front-end.ts'
 import { ALWAYS_REDACTED } from './proxy/headers.ts'
-import { parseUpstream, upstreamAgent } from './proxy/upstream.ts'
+import { ownHostOrigins, parseUpstream, upstreamAgent } from './proxy/upstream.ts'
 import { createSink } from './publish/create-sink.ts'
 import type { Sink } from './publish/sink.ts'
 import { buildExperiments } from './shadow/experiment.ts'
@@ -52,10 +52,13 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
     config.candidate_timeout,
     ...config.routes.map((r) => r.candidate_timeout ?? 0),
   )
+  const reference = parseUpstream(config.reference, config.host_header)
+  const referenceOwnHost = ownHostOrigins([reference, ...experiments.map((e) => e.reference)])
+  const candidateOwnHost = ownHostOrigins(experiments.flatMap((e) => e.candidates))
   const sink = options.sink ?? (await createSink(config, log, registry))
   const ctx: ShadowContext = {
-    referenceDispatcher: upstreamAgent(config.reference_timeout),
-    candidateDispatcher: upstreamAgent(maxCandidateTimeout),
+    referenceDispatcher: upstreamAgent(config.reference_timeout, referenceOwnHost),
+    candidateDispatcher: upstreamAgent(maxCandidateTimeout, candidateOwnHost),
     budget: new MemoryBudget(config.memory_budget),
     ledger,
     sink,
@@ -75,7 +78,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   const proxy = buildProxy({
     ctx,
     routes,
-    reference: parseUpstream(config.reference),
+    reference,
     onDone(request, status, durationMs, completed) {
       const key = `${status} ${request.miffyRoute}`
       const known = requestCounts.get(key)

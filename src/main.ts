@@ -28,8 +28,8 @@ export async function start(config: MiffyConfig, log: Logger): Promise<void> {
       {
         proxy: address(app.proxy),
         management: address(app.management),
-        reference: config.reference,
-        candidate: config.candidate,
+        reference: config.reference.url,
+        candidate: config.candidate.map((c) => c.url),
         experiments: config.routes.map((r) => r.path),
         sink: app.sink.kind,
       },

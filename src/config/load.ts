@@ -153,10 +153,14 @@ export function formatIssues(
 
 /** The alternative of a union whose problems are not mere type mismatches (it had the right shape). */
 function bestAlternative(alternatives: readonly (readonly z.core.$ZodIssue[])[]): z.core.$ZodIssue[] {
-  const shaped = alternatives.find(
-    (issues) => issues.length > 0 && issues.some((i) => i.code !== 'invalid_type'),
-  )
+  const shaped = alternatives.find((issues) => issues.length > 0 && issues.some((i) => !isMismatch(i)))
   return [...(shaped ?? alternatives[0] ?? [])]
+}
+
+/** A wrong type, or a nested union (an upstream: URL or table) none of whose shapes fit either. */
+function isMismatch(issue: z.core.$ZodIssue): boolean {
+  if (issue.code === 'invalid_type') return true
+  return issue.code === 'invalid_union' && issue.errors.every((alt) => alt.every(isMismatch))
 }
 
 /** The variable that set this key or the nearest enclosing one (`MIFFY_METHODS` for `methods[1]`). */

@@ -54,8 +54,22 @@ const upstreamUrl = z.string().transform((value, ctx) => {
   return url.origin + url.pathname.replace(/\/+$/, '')
 })
 
+/**
+ * Which `Host` an upstream is sent: `client`, the client's own (what the Rust miffy 1.0 did, so
+ * both legs see the same Host), or `upstream`, the upstream's own `host:port`.
+ */
+const hostHeader = z.enum(['client', 'upstream'])
+
+/**
+ * An upstream: its base URL, or a table `{ url = "http://old:3000", host_header = "upstream" }`
+ * when it needs more than a URL. A table without `host_header` takes the top-level one.
+ */
+const upstream = z
+  .union([upstreamUrl, z.strictObject({ url: upstreamUrl, host_header: hostHeader.optional() })])
+  .transform((v) => (typeof v === 'string' ? { url: v } : v))
+
 const candidates = z
-  .union([upstreamUrl, z.array(upstreamUrl).min(1)])
+  .union([upstream, z.array(upstream).min(1)])
   .transform((v) => (Array.isArray(v) ? v : [v]))
 
 const port = z.number().int().min(0).max(65535)
@@ -101,7 +115,7 @@ const experimentControls = {
 const route = z.strictObject({
   path: z.string().min(1),
   key: z.string().min(1).optional(),
-  reference: upstreamUrl.optional(),
+  reference: upstream.optional(),
   candidate: candidates.optional(),
   sample: experimentControls.sample.optional(),
   sample_by: experimentControls.sample_by.optional(),
@@ -127,8 +141,10 @@ export const configSchema = z.strictObject({
   log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   /** Rust miffy 1.0 spelling of `logging = "json"`; kept so old configs load unchanged. */
   log_json: z.boolean().optional(),
-  reference: upstreamUrl,
+  reference: upstream,
   candidate: candidates,
+  /** the `Host` every upstream gets unless its table says otherwise */
+  host_header: hostHeader,
   reference_timeout: duration,
   shutdown_timeout: duration,
   workers: z.number().int().min(1).max(64),
@@ -161,3 +177,6 @@ export const configSchema = z.strictObject({
 export type MiffyConfig = z.output<typeof configSchema>
 export type RouteConfig = MiffyConfig['routes'][number]
 export type SampleBy = NonNullable<MiffyConfig['sample_by']>
+/** One upstream as configured: `{ url }`, plus `host_header` when its table set one. */
+export type UpstreamConfig = MiffyConfig['reference']
+export type HostHeader = MiffyConfig['host_header']

@@ -84,12 +84,12 @@ function compile(config: MiffyConfig, route: RouteConfig, i: number, metrics: Me
   }
   const methods = pick('methods')
   const coolDown = pick('breaker_cool_down')
-  const candidates = (route.candidate ?? config.candidate).map(parseUpstream)
+  const candidates = (route.candidate ?? config.candidate).map((c) => parseUpstream(c, config.host_header))
   const label = route.path
   return {
     route: route.path,
     key: route.key,
-    reference: parseUpstream(route.reference ?? config.reference),
+    reference: parseUpstream(route.reference ?? config.reference, config.host_header),
     candidates,
     picker: new CandidatePicker(
       candidates.map((c) => c.url),
