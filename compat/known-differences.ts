@@ -327,22 +327,12 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     summary:
       'a leg that fails after its response head is published as `"error": "request"`; Rust said `"body"`',
     pending:
-      'the lead: src/shadow/candidate-leg.ts and src/proxy/forward.ts must set `phase: "body"` on a failed leg whose head had arrived (one line each)',
+      'the lead: src/proxy/forward.ts must set `phase: "body"` on a failed reference leg whose head had arrived (one line; src/proxy/capture.ts does it for the candidate)',
     explains: (d) =>
       inScenario(d, 'candidate-cut', 'reference-cut') &&
       /^payload\.(reference|candidate)\.response\.error$/.test(d.field) &&
       d.rust === 'body' &&
       d.miffy === 'request',
-  },
-  {
-    id: 'reference-cut-unpublished',
-    class: 'breaking',
-    summary:
-      'a reference that fails halfway through its body is counted as `client_aborted` and not published; Rust published the pair (`"error": "body"`)',
-    pending:
-      "the lead: src/proxy/forward.ts decides `clientAborted` after it has itself destroyed the client's response; it must tell the two apart",
-    explains: (d) =>
-      inScenario(d, 'reference-cut') && d.field === 'published' && d.rust === 1 && d.miffy === 0,
   },
 ]
 

@@ -9,15 +9,15 @@ import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
 import type { Agent } from 'undici'
 import type { MiffyConfig } from './config/schema.ts'
-import { DivergenceLog } from './management/divergence-log.ts'
 import { createMetrics } from './management/metrics.ts'
 import { buildManagement } from './management/server.ts'
 import { localSource } from './management/source.ts'
-import { buildProxy } from './proxy/front-end.ts'
 import { ALWAYS_REDACTED } from './proxy/headers.ts'
 import { ownHostOrigins, parseUpstream, upstreamAgent } from './proxy/upstream.ts'
 import { createSink } from './publish/create-sink.ts'
-import type { Sink } from './publish/sink.ts'
+import { DivergenceLog } from './publish/divergence-log.ts'
+import type { DeliveryListener, Sink } from './publish/sink.ts'
+import { buildProxy, type Routing } from './server.ts'
 import { buildExperiments } from './shadow/experiment.ts'
 import { Ledger } from './shadow/ledger.ts'
 import { MemoryBudget } from './shadow/memory-budget.ts'
@@ -36,8 +36,8 @@ export interface App {
 
 export interface BuildOptions {
   logger: Logger
-  /** use this sink instead of the one the config asks for */
-  sink?: Sink
+  /** use this sink instead of the one the config asks for (it is given the delivery listener) */
+  sink?: Sink | ((onDelivery: DeliveryListener) => Sink)
   registry?: Registry
 }
 
@@ -45,8 +45,13 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   const log = options.logger
   const registry = options.registry ?? new Registry()
   const metrics = createMetrics(registry)
-  const { table: routes, list: experiments } = buildExperiments(config, metrics)
-  const ledger = new Ledger(metrics)
+  const { table: routes, list: experiments } = buildExperiments(config, (route, state) => {
+    metrics.circuitOpen.labels(route).set(state === 'closed' ? 0 : 1)
+    if (state === 'open') metrics.circuitOpened.labels(route).inc()
+  })
+  const ledger = new Ledger((route, role) => metrics.upstreamDuration.labels(route, role))
+  // miffy_experiment_outcomes_total is read from the ledger's books when scraped
+  metrics.sources.outcomes = () => ledger.counts()
   for (const r of config.routes) ledger.declare(r.path)
   const maxCandidateTimeout = Math.max(
     config.candidate_timeout,
@@ -54,11 +59,15 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   )
   const reference = parseUpstream(config.reference, config.host_header)
   const referenceOwnHost = ownHostOrigins([reference, ...experiments.map((e) => e.reference)])
-  const candidateOwnHost = ownHostOrigins(experiments.flatMap((e) => e.candidates))
-  const sink = options.sink ?? (await createSink(config, log, registry))
+  const shadowOwnHost = ownHostOrigins(experiments.flatMap((e) => e.candidates))
+  const onDelivery: DeliveryListener = (route, result) => ledger.publication(route, result)
+  const sink =
+    typeof options.sink === 'function'
+      ? options.sink(onDelivery)
+      : (options.sink ?? (await createSink(config, log, registry, onDelivery)))
+  const referenceDispatcher = upstreamAgent(config.reference_timeout, referenceOwnHost)
   const ctx: ShadowContext = {
-    referenceDispatcher: upstreamAgent(config.reference_timeout, referenceOwnHost),
-    candidateDispatcher: upstreamAgent(maxCandidateTimeout, candidateOwnHost),
+    shadowDispatcher: upstreamAgent(maxCandidateTimeout, shadowOwnHost),
     budget: new MemoryBudget(config.memory_budget),
     ledger,
     sink,
@@ -75,10 +84,10 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   const requestCounts = new Map<string, { route: string; status: number; count: number }>()
   metrics.sources.requests = () => requestCounts.values()
   const accessLog = log.child({ component: 'access' })
+  const routing: Routing = { routes, reference, referenceDispatcher }
   const proxy = buildProxy({
     ctx,
-    routes,
-    reference,
+    routing: () => routing,
     onDone(request, status, durationMs, completed) {
       const key = `${status} ${request.miffyRoute}`
       const known = requestCounts.get(key)
@@ -113,8 +122,8 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       // Whatever is still running now has had its time: destroy rather than wait.
       await Promise.allSettled([
         management.close(),
-        (ctx.referenceDispatcher as Agent).destroy(),
-        (ctx.candidateDispatcher as Agent).destroy(),
+        referenceDispatcher.destroy(),
+        (ctx.shadowDispatcher as Agent).destroy(),
       ])
     })()
     return closing

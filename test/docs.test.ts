@@ -8,12 +8,12 @@ import { test } from 'node:test'
 import { parse } from 'smol-toml'
 import { DEFAULTS_PATH } from '../src/config/load.ts'
 import { ERRORS } from '../src/errors.ts'
-import { OUTCOMES } from '../src/management/metrics.ts'
 import {
   IGNORED_PROPERTIES,
   REJECTED_PROPERTIES,
   SUPPORTED_PROPERTIES,
 } from '../src/publish/kafka-properties.ts'
+import { OUTCOMES } from '../src/shadow/outcome.ts'
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
 

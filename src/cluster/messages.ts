@@ -1,6 +1,5 @@
 /** The messages a cluster primary and its workers exchange over IPC. */
-import type { PairMessage } from '../diff/model.ts'
-import type { DivergenceFilter } from '../management/source.ts'
+import type { DivergenceFilter, StoredPair } from '../management/source.ts'
 import type { SinkState } from '../publish/sink.ts'
 import type { LedgerSnapshot } from '../shadow/ledger.ts'
 
@@ -11,7 +10,7 @@ export type Question =
 
 export interface Answers {
   sink: { kind: string; state: SinkState }
-  divergences: PairMessage[]
+  divergences: StoredPair[]
   snapshot: LedgerSnapshot
 }
 

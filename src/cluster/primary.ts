@@ -8,9 +8,8 @@ import cluster, { type Worker } from 'node:cluster'
 import type { Logger } from 'pino'
 import { AggregatorRegistry } from 'prom-client'
 import type { MiffyConfig } from '../config/schema.ts'
-import type { PairMessage } from '../diff/model.ts'
 import { buildManagement } from '../management/server.ts'
-import type { ManagementSource } from '../management/source.ts'
+import type { ManagementSource, StoredPair } from '../management/source.ts'
 import { type LedgerSnapshot, summarize } from '../shadow/ledger.ts'
 import { type Answer, type Answers, type Ask, isMessage, type Listening, type Question } from './messages.ts'
 
@@ -94,9 +93,11 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
     },
     divergences: async (filter) => {
       const lists = await ask({ what: 'divergences', filter })
-      return ([] as PairMessage[])
+      return ([] as StoredPair[])
         .concat(...lists)
-        .sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0))
+        .sort((a, b) =>
+          a.summary.timestamp < b.summary.timestamp ? 1 : a.summary.timestamp > b.summary.timestamp ? -1 : 0,
+        )
         .slice(0, filter.limit)
     },
     summary: async () => summarize((await ask({ what: 'snapshot' })) as LedgerSnapshot[]),

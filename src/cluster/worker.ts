@@ -4,6 +4,7 @@
  */
 import { AggregatorRegistry } from 'prom-client'
 import type { App } from '../app.ts'
+import { storedPairs } from '../management/source.ts'
 import { type Answer, type Ask, isMessage, type Listening } from './messages.ts'
 
 export function serveWorker(app: App, proxyAddress: string): void {
@@ -15,7 +16,7 @@ export function serveWorker(app: App, proxyAddress: string): void {
     const q = m.question
     let data: unknown
     if (q.what === 'sink') data = { kind: app.sink.kind, state: app.sink.state() }
-    else if (q.what === 'divergences') data = app.ctx.divergences.list(q.filter)
+    else if (q.what === 'divergences') data = storedPairs(app.ctx.divergences, q.filter)
     else data = app.ctx.ledger.snapshot()
     const answer: Answer = { type: 'miffy:answer', id: m.id, data }
     process.send?.(answer)

@@ -111,7 +111,9 @@ const BODY = `
         <th class="num">equal</th>
         <th class="num">diverged</th>
         <th class="num" title="diverged / (equal + diverged)">rate</th>
-        <th title="outcomes that ended without a comparison">drops by reason</th>
+        <th title="published although not a divergence: a leg that failed or timed out">failed legs</th>
+        <th title="mirrors given up on miffy's side, by reason">drops by reason</th>
+        <th class="num" title="reported pairs that never reached the sink's destination (outbox full, too large, retries exhausted, lost at shutdown)">not published</th>
         <th class="num" title="milliseconds, over the last 2048 responses">reference p50 / p99 ms</th>
         <th class="num" title="milliseconds, over the last 2048 responses">candidate p50 / p99 ms</th>
       </tr></thead>
@@ -233,7 +235,13 @@ const SCRIPT = String.raw`
     const open = !state.collapsed.has(r.route)
     const compared = r.equal + r.diverged
     const drops = Object.entries(r.dropped || {}).filter(([, n]) => n > 0)
-    if (r.outcomes && r.outcomes.client_aborted > 0) drops.push(['client_aborted', r.outcomes.client_aborted])
+    const legErrors = Object.entries(r.reported || {}).filter(([reason, n]) => reason !== 'diverged' && n > 0)
+    const publishing = r.publishing || {}
+    const unpublished = ['dropped_full', 'dropped_oversize', 'dropped_closed', 'failed', 'lost_on_shutdown']
+      .map((reason) => [reason, publishing[reason] || 0]).filter(([, n]) => n > 0)
+    const chips = (list, kind) => list.length === 0
+      ? el('span', { class: 'muted' }, '—')
+      : list.map(([reason, n]) => el('span', { class: 'chip ' + kind, 'data-reason': reason }, reason + ' ' + count(n)))
     const ref = r.latency_ms.reference
     const cand = r.latency_ms.candidate
     const slower = ref.p99 !== null && cand.p99 !== null && cand.p99 > ref.p99 * 1.5 && cand.p99 - ref.p99 > 5
@@ -251,9 +259,11 @@ const SCRIPT = String.raw`
       el('td', { class: 'num good', 'data-field': 'equal' }, count(r.equal)),
       el('td', { class: r.diverged > 0 ? 'num bad' : 'num', 'data-field': 'diverged' }, count(r.diverged)),
       el('td', { class: 'num', 'data-field': 'rate' }, compared > 0 ? ((100 * r.diverged) / compared).toFixed(1) + '%' : '—'),
-      el('td', { 'data-field': 'drops' }, drops.length === 0
-        ? el('span', { class: 'muted' }, '—')
-        : drops.map(([reason, n]) => el('span', { class: 'chip warn', 'data-reason': reason }, reason + ' ' + count(n)))),
+      el('td', { 'data-field': 'leg-errors' }, chips(legErrors, 'bad')),
+      el('td', { 'data-field': 'drops' }, chips(drops, 'warn')),
+      el('td', { class: (publishing.not_published || 0) > 0 ? 'num bad' : 'num', 'data-field': 'not-published',
+        title: unpublished.map(([reason, n]) => reason + ' ' + n).join(', ') || 'every reported pair was handed on' },
+        count(publishing.not_published || 0)),
       el('td', { class: 'num', 'data-field': 'reference-latency', title: ref.samples + ' samples' }, ms(ref.p50) + ' / ' + ms(ref.p99)),
       el('td', { class: slower ? 'num slow' : 'num', 'data-field': 'candidate-latency', title: cand.samples + ' samples' + (slower ? '; p99 over 1.5× the reference' : '') }, ms(cand.p50) + ' / ' + ms(cand.p99))))
     if (!open) return frag

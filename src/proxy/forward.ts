@@ -12,7 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import type { LegResult } from '../diff/model.ts'
-import type { MemoryBudget } from '../shadow/memory-budget.ts'
+import type { ByteBudget } from './byte-budget.ts'
 import { downstreamResponseHeaders } from './headers.ts'
 import { sendError } from './respond.ts'
 import { type Upstream, upstreamPath } from './upstream.ts'
@@ -20,7 +20,7 @@ import { classify, referenceFailure } from './upstream-errors.ts'
 
 export interface Capture {
   max: number
-  budget: MemoryBudget
+  budget: ByteBudget
 }
 
 export interface Forwarded {
@@ -54,7 +54,10 @@ export function forwardToClient(
     let controller: Dispatcher.DispatchController | undefined
     let settled = false
 
-    const clientAborted = () => res.destroyed && !res.writableFinished
+    // Set when the client goes away before its answer is complete. A reference that fails after
+    // its headers also cuts the client's connection (sendError), which is not the client leaving:
+    // that pair is a reference_error, not client_aborted.
+    let clientLeft = false
     const finish = (error?: unknown) => {
       if (settled) return
       settled = true
@@ -66,7 +69,7 @@ export function forwardToClient(
           leg: { ok: false, error: classify(error), durationMs },
           capture: 'none',
           reserved: 0,
-          clientAborted: clientAborted(),
+          clientAborted: clientLeft,
         })
         return
       }
@@ -87,7 +90,7 @@ export function forwardToClient(
         },
         capture: state,
         reserved: kept ? size : 0,
-        clientAborted: clientAborted(),
+        clientAborted: clientLeft,
       })
     }
     const stopCapture = (why: 'oversize' | 'memory') => {
@@ -99,6 +102,7 @@ export function forwardToClient(
     // The client left: keep reading only while the copy is still wanted for comparison.
     const onClientClose = () => {
       if (settled || res.writableFinished) return
+      clientLeft = true
       if (state === 'ok') controller?.resume()
       else controller?.abort(Object.assign(new Error('client went away'), { code: 'UND_ERR_ABORTED' }))
     }
@@ -125,6 +129,7 @@ export function forwardToClient(
           }
         }
         if (res.destroyed) {
+          if (!res.writableFinished) clientLeft = true
           // nobody to answer and nothing to compare: stop reading the reference
           if (state !== 'ok')
             c.abort(Object.assign(new Error('client went away'), { code: 'UND_ERR_ABORTED' }))

@@ -15,13 +15,12 @@
 import { Kafka, type LogEntry, logLevel, type Message, type Producer } from 'kafkajs'
 import type { Logger } from 'pino'
 import { Counter, Gauge, type Registry } from 'prom-client'
-import type { PairMessage } from '../diff/model.ts'
 import {
   type KafkaPropertyValue,
   type MappedKafkaProperties,
   mapKafkaProperties,
 } from './kafka-properties.ts'
-import type { Accepted, Sink, SinkState } from './sink.ts'
+import type { Accepted, Delivery, DeliveryListener, Publication, Sink, SinkState } from './sink.ts'
 
 export interface KafkaSinkOptions {
   topic: string
@@ -45,11 +44,15 @@ export interface KafkaSinkOptions {
   }
   logger: Logger
   registry: Registry
+  /** told what became of each message, with its route */
+  onDelivery?: DeliveryListener
 }
 
 interface Entry {
   key: Buffer
   value: Buffer
+  /** the route the pair came from, for the per-route books */
+  route: string
   /** key + value bytes */
   size: number
   enqueuedAt: number
@@ -94,6 +97,7 @@ export class KafkaSink implements Sink {
   readonly #mapped: MappedKafkaProperties
   readonly #kafka: Kafka
   readonly #log: Logger
+  readonly #onDelivery: DeliveryListener
   readonly #limits: Required<KafkaSinkOptions['outbox']>
   readonly #backoff: { initial: number; max: number }
   readonly #metrics: {
@@ -126,6 +130,7 @@ export class KafkaSink implements Sink {
   constructor(options: KafkaSinkOptions) {
     this.#topic = options.topic
     this.#log = options.logger
+    this.#onDelivery = options.onDelivery ?? (() => {})
     // Throws MiffyError(MIFFY_ERR_KAFKA_PROPERTY) on a bad property: start-up stops with the reason.
     this.#mapped = mapKafkaProperties(options.properties)
     for (const warning of this.#mapped.warnings) this.#log.warn(warning)
@@ -214,29 +219,27 @@ export class KafkaSink implements Sink {
     })
   }
 
-  publish(key: string, message: PairMessage): Accepted {
+  publish({ key, value, summary }: Publication): Accepted {
     if (this.#closing) return this.#count('dropped_closed')
-    let value: Buffer
-    try {
-      value = Buffer.from(JSON.stringify(message))
-    } catch (err) {
-      // Only a BigInt or a cycle gets here, which the pipeline never builds; do not throw at the caller.
-      this.#log.error({ err, id: message.id }, 'divergence message cannot be serialised to JSON; dropped')
-      this.#count('failed')
-      return 'dropped_oversize'
-    }
     const keyBytes = Buffer.from(key)
     const size = keyBytes.length + value.length
     // Dropped whole: cutting the JSON would hand consumers invalid JSON.
     if (size > this.#mapped.maxMessageBytes) {
-      this.#logOversize(message.id, size)
+      this.#logOversize(summary.id, size)
       return this.#count('dropped_oversize')
     }
     const count = this.#queue.length - this.#head
     if (count >= this.#limits.maxMessages || this.#bytes + size > this.#limits.maxBytes) {
       return this.#count('dropped_full')
     }
-    this.#queue.push({ key: keyBytes, value, size, enqueuedAt: Date.now(), attempts: 0 })
+    this.#queue.push({
+      key: keyBytes,
+      value,
+      route: summary.route,
+      size,
+      enqueuedAt: Date.now(),
+      attempts: 0,
+    })
     this.#bytes += size
     this.#updateGauges()
     // Wake the loop when it waits for a first message, or lingers and now has a full batch.
@@ -275,6 +278,7 @@ export class KafkaSink implements Sink {
     const lost = this.#queue.length - this.#head
     if (lost > 0) {
       this.#metrics.total.inc({ result: 'lost_on_shutdown' }, lost)
+      this.#tell(this.#head, lost, 'lost_on_shutdown')
       const keys = this.#queue.slice(this.#head, this.#head + 10).map((e) => e.key.toString())
       this.#log.warn(
         { lost, deadlineMs, state: this.#state, keys },
@@ -432,6 +436,7 @@ export class KafkaSink implements Sink {
   }
 
   #delivered(n: number): void {
+    this.#tell(this.#head, n, 'published')
     this.#removeHead(n)
     this.#sent += n
     this.#failures = 0
@@ -448,12 +453,18 @@ export class KafkaSink implements Sink {
     }
     if (exhausted === 0) return
     // The oldest messages lead the batch and have the most tries: the exhausted ones are a prefix.
+    this.#tell(this.#head, exhausted, 'failed')
     this.#removeHead(exhausted)
     this.#metrics.total.inc({ result: 'failed' }, exhausted)
     this.#log.warn(
       { dropped: exhausted, attempts: this.#limits.maxAttempts, err: describe(err) },
       `kafka sink dropped ${exhausted} divergence message(s) after ${this.#limits.maxAttempts} tries`,
     )
+  }
+
+  /** Tells the listener the fate of the `n` entries from `from`. */
+  #tell(from: number, n: number, result: Delivery): void {
+    for (let i = from; i < from + n; i++) this.#onDelivery(this.#queue[i]!.route, result)
   }
 
   #removeHead(n: number): void {

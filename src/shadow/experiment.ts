@@ -7,10 +7,9 @@ import type { MiffyConfig, RouteConfig, SampleBy } from '../config/schema.ts'
 import type { CompareOptions } from '../diff/compare.ts'
 import { compileIgnore } from '../diff/json-path.ts'
 import { MiffyError } from '../errors.ts'
-import type { Metrics } from '../management/metrics.ts'
 import { parseUpstream, type Upstream } from '../proxy/upstream.ts'
 import { RouteError, RouteTable } from '../routing/route-table.ts'
-import { Breaker } from './breaker.ts'
+import { Breaker, type BreakerState } from './breaker.ts'
 import { CandidatePicker } from './candidate-picker.ts'
 import { Limiter } from './limiter.ts'
 
@@ -31,14 +30,17 @@ export interface Experiment {
   compare: CompareOptions
 }
 
+/** Told when a route's circuit breaker changes state (the metrics read it). */
+export type BreakerListener = (route: string, state: BreakerState) => void
+
 export function buildExperiments(
   config: MiffyConfig,
-  metrics: Metrics,
+  onBreaker: BreakerListener = () => {},
 ): { table: RouteTable<Experiment>; list: Experiment[] } {
   const table = new RouteTable<Experiment>()
   const list: Experiment[] = []
   config.routes.forEach((route, i) => {
-    const exp = compile(config, route, i, metrics)
+    const exp = compile(config, route, i, onBreaker)
     list.push(exp)
     try {
       table.insert(route.path, exp)
@@ -58,7 +60,7 @@ export function buildExperiments(
   return { table, list }
 }
 
-function compile(config: MiffyConfig, route: RouteConfig, i: number, metrics: Metrics): Experiment {
+function compile(config: MiffyConfig, route: RouteConfig, i: number, onBreaker: BreakerListener): Experiment {
   const pick = <K extends keyof RouteConfig & keyof MiffyConfig>(k: K) =>
     (route[k] ?? config[k]) as MiffyConfig[K]
   const ignorePatterns = pick('ignore')
@@ -85,7 +87,6 @@ function compile(config: MiffyConfig, route: RouteConfig, i: number, metrics: Me
   const methods = pick('methods')
   const coolDown = pick('breaker_cool_down')
   const candidates = (route.candidate ?? config.candidate).map((c) => parseUpstream(c, config.host_header))
-  const label = route.path
   return {
     route: route.path,
     key: route.key,
@@ -101,10 +102,7 @@ function compile(config: MiffyConfig, route: RouteConfig, i: number, metrics: Me
     candidateTimeoutMs: pick('candidate_timeout'),
     maxBodyBytes: pick('max_body_bytes'),
     limiter: new Limiter(pick('max_in_flight'), pick('queue')),
-    breaker: new Breaker(pick('breaker_failures'), coolDown, (state) => {
-      metrics.circuitOpen.labels(label).set(state === 'closed' ? 0 : 1)
-      if (state === 'open') metrics.circuitOpened.labels(label).inc()
-    }),
+    breaker: new Breaker(pick('breaker_failures'), coolDown, (state) => onBreaker(route.path, state)),
     compare: {
       route: route.path,
       ignore,

@@ -3,7 +3,9 @@
  * across all experiments. A mirror that cannot reserve what it needs is dropped and counted;
  * the client's path never waits for memory.
  */
-export class MemoryBudget {
+import type { ByteBudget } from '../proxy/byte-budget.ts'
+
+export class MemoryBudget implements ByteBudget {
   readonly limit: number
   #used = 0
 

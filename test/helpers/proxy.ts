@@ -7,6 +7,8 @@ import pino from 'pino'
 import { type App, buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config/load.ts'
 import type { MiffyConfig } from '../../src/config/schema.ts'
+import type { PairMessage } from '../../src/diff/model.ts'
+import type { DivergenceFilter } from '../../src/publish/divergence-log.ts'
 import type { Sink } from '../../src/publish/sink.ts'
 
 export interface RunningProxy {
@@ -19,6 +21,8 @@ export interface RunningProxy {
   outcomes(route: string): Record<string, number>
   /** resolves once every mirror started so far has been compared and counted */
   settled(): Promise<void>
+  /** the stored divergences, newest first, parsed from the bytes that were published */
+  divergences(filter?: DivergenceFilter): PairMessage[]
 }
 
 export async function startProxy(
@@ -58,6 +62,9 @@ export async function startProxy(
     },
     async settled() {
       while (app.ctx.pending.size > 0) await Promise.allSettled([...app.ctx.pending])
+    },
+    divergences(filter) {
+      return app.ctx.divergences.list(filter).map((p) => JSON.parse(p.value.toString('utf8')) as PairMessage)
     },
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The error word of a failed leg on the topic is the Rust miffy 1.0's (`request`), so consumers
  * that switch on it keep working; miffy's finer word is in the additive `error_detail` (issue 11).
- * Real upstreams on 127.0.0.1: one refuses connections, one resets every connection.
+ * Real upstreams on 127.0.0.1 that refuse connections, reset them, or break off mid-body.
  */
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
@@ -14,7 +14,7 @@ async function oneMessage(t: import('node:test').TestContext, reference: string,
   const res = await request(`${proxy.url}/api/1`)
   await res.body.dump()
   await proxy.settled()
-  const [message] = proxy.app.ctx.divergences.list()
+  const [message] = proxy.divergences()
   assert.ok(message, 'the failed pair is published')
   return { message, status: res.statusCode }
 }
@@ -37,4 +37,14 @@ test('a reference that refuses the connection: the client gets 502, the topic "r
   const { message, status } = await oneMessage(t, `http://127.0.0.1:${await closedPort()}`, candidate.url)
   assert.equal(status, 502)
   assert.deepEqual(message.reference.response, { error: 'request', error_detail: 'connection' })
+})
+
+test('a candidate that breaks off after its head: error "body", as the Rust miffy said', async (t) => {
+  const reference = await startUpstream(t, json(200, { v: 1 }))
+  const candidate = await startUpstream(t, (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain', 'content-length': '100' })
+    res.write('only half', () => req.socket.destroy())
+  })
+  const { message } = await oneMessage(t, reference.url, candidate.url)
+  assert.equal('error' in message.candidate.response && message.candidate.response.error, 'body')
 })

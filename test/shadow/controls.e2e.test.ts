@@ -243,7 +243,7 @@ test('ignore paths with wildcards, compare_headers and ignore_status', async (t)
   assert.equal(proxy.outcomes('/ignored/{id}').equal, 1)
   assert.equal(proxy.outcomes('/headers/{id}').diverged, 1)
   assert.equal(proxy.outcomes('/plain/{id}').diverged, 1)
-  const byRoute = (route: string) => proxy.app.ctx.divergences.list({ route })[0]!.divergence!
+  const byRoute = (route: string) => proxy.divergences({ route })[0]!.divergence!
   assert.deepEqual(byRoute('/headers/{id}').headers, ['etag'])
   const plain = byRoute('/plain/{id}')
   assert.deepEqual(plain.status, { reference: 200, candidate: 201 })

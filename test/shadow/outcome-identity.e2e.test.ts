@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { request } from 'undici'
-import { OUTCOMES } from '../../src/management/metrics.ts'
+import { OUTCOMES } from '../../src/shadow/outcome.ts'
 import { startProxy } from '../helpers/proxy.ts'
 import { json, startUpstream } from '../helpers/upstream.ts'
 

@@ -86,7 +86,7 @@ test('a candidate answering 500: client unchanged, the pair diverges', async (t)
   assert.deepEqual(await res.body.json(), REFERENCE)
   await proxy.settled()
   assert.equal(proxy.outcomes('/api/{id}').diverged, 1)
-  const [d] = proxy.app.ctx.divergences.list()
+  const [d] = proxy.divergences()
   assert.deepEqual(d!.divergence!.status, { reference: 200, candidate: 500 })
 })
 

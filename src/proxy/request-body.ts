@@ -4,13 +4,13 @@
  * reference can still receive the whole body: only the mirror is given up.
  */
 import { Readable } from 'node:stream'
-import type { MemoryBudget } from './memory-budget.ts'
+import type { ByteBudget } from './byte-budget.ts'
 
 export type Buffered =
   | { ok: true; body: Buffer; reserved: number }
   | { ok: false; reason: 'oversize' | 'memory'; body: Readable }
 
-export function readCapped(stream: Readable, cap: number, budget: MemoryBudget): Promise<Buffered> {
+export function readCapped(stream: Readable, cap: number, budget: ByteBudget): Promise<Buffered> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { PassThrough, Readable } from 'node:stream'
 import { buffer } from 'node:stream/consumers'
 import { test } from 'node:test'
-import { readCapped } from '../../src/shadow/body.ts'
+import { readCapped } from '../../src/proxy/request-body.ts'
 import { MemoryBudget } from '../../src/shadow/memory-budget.ts'
 
 /** A byte stream (not object mode) that emits `chunks` one by one, then ends. */
