@@ -8,6 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { request } from 'undici'
 import { freshSeed, seededRandom } from './corpus/random.ts'
 import { type CorpusNode, startNode, type Violation } from './corpus/server.ts'
 import { allEndpoints, type Endpoint } from './endpoints.ts'
@@ -26,6 +27,8 @@ export interface AccuracyOptions {
   concurrency: number
   /** how long to wait for outcomes after the last answer */
   settleTimeoutMs: number
+  /** write every stored divergence of each configuration to `<dump>.<configuration>.json` */
+  dump?: string
   /** progress lines */
   log: (line: string) => void
 }
@@ -145,6 +148,11 @@ async function runVariant(
     const expected = new Map(endpoints.map((e) => [e.route, traffic.sent.get(e.id) ?? 0]))
     const settled = await settle(miffy.managementUrl, expected, opts.settleTimeoutMs)
     result.settleMs = settled.waitedMs
+    if (opts.dump) {
+      // every stored divergence of this configuration, for reading what was reported and why
+      const res = await request(`${miffy.managementUrl}/divergences?limit=100000`)
+      writeFileSync(`${opts.dump}.${variant.name}.json`, await res.body.text())
+    }
     result.routes = scoreRoutes(endpoints, traffic.sent, settled.summary)
     result.totals = totals(result.routes)
     result.secondaryCalls = [...nodes.secondary.served.values()].reduce((a, b) => a + b, 0)

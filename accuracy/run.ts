@@ -17,6 +17,7 @@
  *   --out FILE         the report (default ACCURACY.md in the repository)
  *   --json FILE        also the raw results
  *   --no-write         print the results only
+ *   --dump PREFIX      write each configuration's stored divergences to PREFIX.<configuration>.json
  *
  * Exits 1 when a configuration failed for another reason than a refused config, or when the
  * corpus did not show a regression it should have; missing a goal is a result, not a failure.
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     sample: { type: 'string' },
     'print-config': { type: 'string' },
     list: { type: 'boolean', default: false },
+    dump: { type: 'string' },
   },
   strict: true,
 })
@@ -75,6 +77,7 @@ if (values['print-config'] !== undefined) {
     variants,
     concurrency: positive('concurrency', values.concurrency),
     settleTimeoutMs: positive('settle-timeout', values['settle-timeout']) * 1000,
+    ...(values.dump ? { dump: values.dump } : {}),
     log: (line) => process.stderr.write(`accuracy: ${line}\n`),
   })
   const args = process.argv.slice(2)

@@ -9,9 +9,10 @@ import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
 import type { Agent } from 'undici'
 import type { MiffyConfig } from './config/schema.ts'
+import { noiseReport } from './diff/noise-report.ts'
 import { createMetrics } from './management/metrics.ts'
 import { buildManagement } from './management/server.ts'
-import { localSource } from './management/source.ts'
+import { localSource, type NoiseRoutes } from './management/source.ts'
 import { ALWAYS_REDACTED } from './proxy/headers.ts'
 import { ownHostOrigins, parseUpstream, upstreamAgent } from './proxy/upstream.ts'
 import { createSink } from './publish/create-sink.ts'
@@ -28,6 +29,8 @@ export interface App {
   proxy: FastifyInstance
   management: FastifyInstance
   ctx: ShadowContext
+  /** GET /noise's answer for this process */
+  noise: () => NoiseRoutes
   sink: Sink
   registry: Registry
   /** graceful shutdown within `deadlineMs` (default: shutdown_timeout) */
@@ -59,7 +62,9 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   )
   const reference = parseUpstream(config.reference, config.host_header)
   const referenceOwnHost = ownHostOrigins([reference, ...experiments.map((e) => e.reference)])
-  const shadowOwnHost = ownHostOrigins(experiments.flatMap((e) => e.candidates))
+  const shadowOwnHost = ownHostOrigins(
+    experiments.flatMap((e) => (e.secondary ? [...e.candidates, e.secondary] : e.candidates)),
+  )
   const onDelivery: DeliveryListener = (route, result) => ledger.publication(route, result)
   const sink =
     typeof options.sink === 'function'
@@ -108,7 +113,14 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       )
     },
   })
-  const management = buildManagement(localSource(registry, sink, ctx.divergences, ledger))
+  const noise = (): NoiseRoutes => ({
+    routes: experiments.map((e) => ({
+      route: e.route,
+      secondary: e.secondary?.url ?? null,
+      ...noiseReport(e.noise),
+    })),
+  })
+  const management = buildManagement(localSource(registry, sink, ctx.divergences, ledger, noise))
 
   let closing: Promise<void> | undefined
   const close = (deadlineMs = config.shutdown_timeout) => {
@@ -116,6 +128,8 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       const deadline = Date.now() + deadlineMs
       const left = () => Math.max(0, deadline - Date.now())
       await withDeadline(proxy.close(), left())
+      // pairs held for a route's noise warm-up are judged now with what was learned
+      for (const e of experiments) e.warmup.release()
       await withDeadline(Promise.allSettled([...ctx.pending]), left())
       const { sent, lost } = await sink.close(Math.max(left(), 100))
       if (lost > 0) log.warn({ sent, lost }, 'divergences not published before shutdown')
@@ -128,7 +142,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
     })()
     return closing
   }
-  return { proxy, management, ctx, sink, registry, close }
+  return { proxy, management, ctx, noise, sink, registry, close }
 }
 
 function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | undefined> {

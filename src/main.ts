@@ -67,7 +67,8 @@ function guardProcess(log: Logger): void {
   })
 }
 
-async function main(): Promise<void> {
+/** The process as `npm start` and `miffy start` run it (src/cli/start.ts). */
+export async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>
   try {
     loaded = loadConfig()

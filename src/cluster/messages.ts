@@ -1,5 +1,5 @@
 /** The messages a cluster primary and its workers exchange over IPC. */
-import type { DivergenceFilter, StoredPair } from '../management/source.ts'
+import type { DivergenceFilter, NoiseRoutes, StoredPair } from '../management/source.ts'
 import type { SinkState } from '../publish/sink.ts'
 import type { LedgerSnapshot } from '../shadow/ledger.ts'
 
@@ -7,11 +7,13 @@ export type Question =
   | { what: 'sink' }
   | { what: 'divergences'; filter: DivergenceFilter }
   | { what: 'snapshot' }
+  | { what: 'noise' }
 
 export interface Answers {
   sink: { kind: string; state: SinkState }
   divergences: StoredPair[]
   snapshot: LedgerSnapshot
+  noise: NoiseRoutes
 }
 
 export interface Ask {

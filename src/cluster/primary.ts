@@ -8,6 +8,7 @@ import cluster, { type Worker } from 'node:cluster'
 import type { Logger } from 'pino'
 import { AggregatorRegistry } from 'prom-client'
 import type { MiffyConfig } from '../config/schema.ts'
+import { mergeNoiseReports, type NoiseReport } from '../diff/noise-report.ts'
 import { buildManagement } from '../management/server.ts'
 import type { ManagementSource, StoredPair } from '../management/source.ts'
 import { type LedgerSnapshot, summarize } from '../shadow/ledger.ts'
@@ -101,6 +102,24 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
         .slice(0, filter.limit)
     },
     summary: async () => summarize((await ask({ what: 'snapshot' })) as LedgerSnapshot[]),
+    noise: async () => {
+      // every worker learns from its own traffic; shown as one model per route
+      const byRoute = new Map<string, { secondary: string | null; reports: NoiseReport[] }>()
+      for (const answer of await ask({ what: 'noise' })) {
+        for (const { route, secondary, ...report } of answer.routes) {
+          const entry = byRoute.get(route) ?? { secondary, reports: [] }
+          entry.reports.push(report)
+          byRoute.set(route, entry)
+        }
+      }
+      return {
+        routes: [...byRoute].map(([route, { secondary, reports }]) => ({
+          route,
+          secondary,
+          ...mergeNoiseReports(reports),
+        })),
+      }
+    },
   }
   const management = buildManagement(source)
   await management.listen({ port: config.management_port, host: config.host })

@@ -17,6 +17,7 @@ export function serveWorker(app: App, proxyAddress: string): void {
     let data: unknown
     if (q.what === 'sink') data = { kind: app.sink.kind, state: app.sink.state() }
     else if (q.what === 'divergences') data = storedPairs(app.ctx.divergences, q.filter)
+    else if (q.what === 'noise') data = app.noise()
     else data = app.ctx.ledger.snapshot()
     const answer: Answer = { type: 'miffy:answer', id: m.id, data }
     process.send?.(answer)

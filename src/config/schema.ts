@@ -8,6 +8,7 @@
  * librdkafka-style property, and src/publish/kafka-properties.ts checks those names.
  */
 import { z } from 'zod'
+import { compileMask } from '../diff/rules.ts'
 import { parseDuration, parseSize } from './units.ts'
 
 const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -35,7 +36,7 @@ const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
 })
 
 /** An upstream base URL: http(s) only; a path prefix (`http://host/v2`) is kept, a trailing `/` dropped. */
-const upstreamUrl = z.string().transform((value, ctx) => {
+function toBaseUrl(value: string, ctx: z.core.$RefinementCtx<string>): string {
   let url: URL
   try {
     url = new URL(value)
@@ -52,7 +53,22 @@ const upstreamUrl = z.string().transform((value, ctx) => {
     return z.NEVER
   }
   return url.origin + url.pathname.replace(/\/+$/, '')
-})
+}
+
+const upstreamUrl = z.string().transform(toBaseUrl)
+
+/**
+ * The default reference has no default (issue 11: the demo's 127.0.0.1:3000 used silently in
+ * production is worse than an error, and the Rust miffy refuses to start without one).
+ */
+const defaultReferenceUrl = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required, no default: the base URL of the service in production today (set reference, or MIFFY_REFERENCE)'
+        : undefined,
+  })
+  .transform(toBaseUrl)
 
 /**
  * Which `Host` an upstream is sent: `client`, the client's own (what the Rust miffy 1.0 did, so
@@ -64,8 +80,14 @@ const hostHeader = z.enum(['client', 'upstream'])
  * An upstream: its base URL, or a table `{ url = "http://old:3000", host_header = "upstream" }`
  * when it needs more than a URL. A table without `host_header` takes the top-level one.
  */
+const upstreamTable = z.strictObject({ url: upstreamUrl, host_header: hostHeader.optional() })
 const upstream = z
-  .union([upstreamUrl, z.strictObject({ url: upstreamUrl, host_header: hostHeader.optional() })])
+  .union([upstreamUrl, upstreamTable])
+  .transform((v) => (typeof v === 'string' ? { url: v } : v))
+
+/** The top-level reference: an upstream, and required (see defaultReferenceUrl). */
+const defaultReference = z
+  .union([defaultReferenceUrl, upstreamTable])
   .transform((v) => (typeof v === 'string' ? { url: v } : v))
 
 const candidates = z
@@ -88,6 +110,28 @@ const sampleBy = z.string().transform((value, ctx) => {
   return { kind, name: kind === 'header' ? m[2]!.toLowerCase() : m[2]! }
 })
 
+/** A regular expression, checked at start-up: JavaScript syntax, or `/pattern/flags`. */
+const regex = z.string().refine(
+  (source) => {
+    try {
+      compileMask(source)
+      return true
+    } catch {
+      return false
+    }
+  },
+  {
+    message:
+      'expected a regular expression (JavaScript syntax, or /pattern/flags with flags from i, m, s, y)',
+  },
+)
+
+/** `0.01` (absolute) or `"0.5%"` (relative to the larger value). */
+const toleranceValue = z.union([
+  z.number().min(0),
+  z.string().regex(/^\d+(\.\d+)?%$/, { message: 'expected a number, or a percentage such as "0.5%"' }),
+])
+
 const HTTP_METHOD = /^[A-Z]+$/
 const methods = z.array(
   z
@@ -107,7 +151,19 @@ const experimentControls = {
   max_body_bytes: size,
   ignore: z.array(z.string()),
   compare_headers: z.array(z.string().transform((h) => h.toLowerCase())),
+  ignore_headers: z.array(z.string().transform((h) => h.toLowerCase())),
+  presence_headers: z.array(z.string().transform((h) => h.toLowerCase())),
   ignore_status: z.boolean(),
+  float_tolerance: z.number().min(0).max(1),
+  tolerance: z.record(z.string(), toleranceValue),
+  unordered: z.array(z.string()),
+  match_by: z.record(z.string(), z.string().min(1)),
+  text_masks: z.array(regex),
+  secondary: upstreamUrl,
+  noise_sample: z.number().min(0).max(1),
+  noise_warmup: z.number().int().min(0),
+  publish_noise: z.boolean(),
+  max_noise_paths: z.number().int().min(0),
   breaker_failures: z.number().int().min(0),
   breaker_cool_down: duration,
 }
@@ -126,7 +182,19 @@ const route = z.strictObject({
   max_body_bytes: experimentControls.max_body_bytes.optional(),
   ignore: experimentControls.ignore.optional(),
   compare_headers: experimentControls.compare_headers.optional(),
+  ignore_headers: experimentControls.ignore_headers.optional(),
+  presence_headers: experimentControls.presence_headers.optional(),
   ignore_status: experimentControls.ignore_status.optional(),
+  float_tolerance: experimentControls.float_tolerance.optional(),
+  tolerance: experimentControls.tolerance.optional(),
+  unordered: experimentControls.unordered.optional(),
+  match_by: experimentControls.match_by.optional(),
+  text_masks: experimentControls.text_masks.optional(),
+  secondary: experimentControls.secondary.optional(),
+  noise_sample: experimentControls.noise_sample.optional(),
+  noise_warmup: experimentControls.noise_warmup.optional(),
+  publish_noise: experimentControls.publish_noise.optional(),
+  max_noise_paths: experimentControls.max_noise_paths.optional(),
   breaker_failures: experimentControls.breaker_failures.optional(),
   breaker_cool_down: experimentControls.breaker_cool_down.optional(),
 })
@@ -141,8 +209,12 @@ export const configSchema = z.strictObject({
   log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   /** Rust miffy 1.0 spelling of `logging = "json"`; kept so old configs load unchanged. */
   log_json: z.boolean().optional(),
-  reference: upstream,
-  candidate: candidates,
+  reference: defaultReference,
+  /**
+   * No default either; required when a route has no candidate of its own (checked in load.ts,
+   * which sees the routes). Absent: an empty list, never used.
+   */
+  candidate: candidates.optional().transform((v) => v ?? []),
   /** the `Host` every upstream gets unless its table says otherwise */
   host_header: hostHeader,
   reference_timeout: duration,
@@ -160,7 +232,19 @@ export const configSchema = z.strictObject({
   max_body_bytes: experimentControls.max_body_bytes,
   ignore: experimentControls.ignore,
   compare_headers: experimentControls.compare_headers,
+  ignore_headers: experimentControls.ignore_headers,
+  presence_headers: experimentControls.presence_headers,
   ignore_status: experimentControls.ignore_status,
+  float_tolerance: experimentControls.float_tolerance,
+  tolerance: experimentControls.tolerance,
+  unordered: experimentControls.unordered,
+  match_by: experimentControls.match_by,
+  text_masks: experimentControls.text_masks,
+  secondary: experimentControls.secondary.optional(),
+  noise_sample: experimentControls.noise_sample,
+  noise_warmup: experimentControls.noise_warmup,
+  publish_noise: experimentControls.publish_noise,
+  max_noise_paths: experimentControls.max_noise_paths,
   breaker_failures: experimentControls.breaker_failures,
   breaker_cool_down: experimentControls.breaker_cool_down,
   routes: z.array(route),

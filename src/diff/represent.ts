@@ -14,6 +14,7 @@ import type { LegResult, ResponseRepr } from './model.ts'
  */
 export function toResponseRepr(leg: LegResult, maxDecodedBytes: number): ResponseRepr {
   if (!leg.ok) return failedResponse(leg.error, leg.phase)
+  if (leg.digest) return { status: leg.status, headers: leg.headers, body: null, body_digest: leg.digest }
   const decoded = decodeBody(leg.headers, leg.body, maxDecodedBytes)
   if (decoded.ok)
     return { status: leg.status, headers: leg.headers, body: toBodyRepr(leg.headers, decoded.body) }

@@ -44,6 +44,24 @@ export function buildManagement(source: ManagementSource): FastifyInstance {
 
   app.get('/divergences/summary', async () => source.summary())
 
+  // What each route has learned of its own noise (with `secondary`), and a rule to copy for it.
+  app.get('/noise', async (request) => {
+    const { route } = request.query as Record<string, string | undefined>
+    const all = await source.noise()
+    return route === undefined ? all : { routes: all.routes.filter((r) => r.route === route) }
+  })
+
+  // one stored pair, for `miffy replay ID`
+  app.get('/divergences/:id', async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const [found] = await source.divergences({ id, limit: 1 })
+    if (found) return reply.type('application/json; charset=utf-8').send(found.json)
+    return reply.code(404).send({
+      error: 'not_found',
+      message: `no stored divergence with id ${id} (this management port keeps the last ${source.capacity})`,
+    })
+  })
+
   registerDashboard(app)
 
   app.setNotFoundHandler((request, reply) => {

@@ -3,6 +3,7 @@
  * own state; a cluster primary asks its workers and merges (src/cluster/primary.ts).
  */
 import type { Registry } from 'prom-client'
+import type { NoiseReport } from '../diff/noise-report.ts'
 import type { DivergenceFilter, DivergenceLog } from '../publish/divergence-log.ts'
 import type { PairSummary, Sink, SinkState } from '../publish/sink.ts'
 import type { Ledger, summarize } from '../shadow/ledger.ts'
@@ -15,6 +16,11 @@ export interface StoredPair {
   json: string
 }
 
+/** GET /noise: what each route has learned of its own noise. */
+export interface NoiseRoutes {
+  routes: ({ route: string; secondary: string | null } & NoiseReport)[]
+}
+
 export interface ManagementSource {
   /** the most divergences /divergences can list */
   capacity: number
@@ -23,6 +29,7 @@ export interface ManagementSource {
   /** newest first */
   divergences(filter: DivergenceFilter & { limit: number }): Promise<StoredPair[]>
   summary(): Promise<ReturnType<typeof summarize>>
+  noise(): Promise<NoiseRoutes>
 }
 
 export function storedPairs(log: DivergenceLog, filter: DivergenceFilter): StoredPair[] {
@@ -34,6 +41,7 @@ export function localSource(
   sink: Sink,
   divergences: DivergenceLog,
   ledger: Ledger,
+  noise: () => NoiseRoutes,
 ): ManagementSource {
   return {
     capacity: divergences.capacity,
@@ -41,5 +49,6 @@ export function localSource(
     sink: async () => ({ kind: sink.kind, state: sink.state() }),
     divergences: async (filter) => storedPairs(divergences, filter),
     summary: async () => ledger.summary(),
+    noise: async () => noise(),
   }
 }

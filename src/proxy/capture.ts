@@ -7,6 +7,7 @@
  * Like the reference leg, this uses `Dispatcher.dispatch` with a handler that collects chunks,
  * so a call costs no Readable and no AbortController.
  */
+import { createHash, type Hash } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import type { LegResult } from '../diff/model.ts'
 import type { ByteBudget } from './byte-budget.ts'
@@ -22,7 +23,10 @@ export interface CaptureRequest {
 }
 
 export interface CaptureLimits {
-  /** a body longer than this ends the call as `body_too_large` */
+  /**
+   * A body longer than this is not kept: from there on it is only hashed as it streams past,
+   * in constant memory, and the leg carries its digest instead (compare.ts compares digests).
+   */
   maxBytes: number
   budget: ByteBudget
   /** after this the call is aborted and ends as `timeout` */
@@ -68,6 +72,8 @@ export function capture(
   return new Promise((resolve) => {
     const chunks: Buffer[] = []
     let size = 0
+    /** set once the body is over the cap: the rest is hashed, not kept */
+    let digest: { hash: Hash; bytes: number } | undefined
     let status = 0
     let headers: Record<string, string | string[]> = {}
     let controller: Dispatcher.DispatchController | undefined
@@ -106,24 +112,35 @@ export function capture(
         },
         onResponseData(_c, chunk) {
           if (done) return
-          if (size + chunk.length > limits.maxBytes) return fail('body_too_large')
+          if (digest) {
+            digest.hash.update(chunk)
+            digest.bytes += chunk.length
+            return
+          }
+          if (size + chunk.length > limits.maxBytes) {
+            digest = { hash: createHash('sha256'), bytes: size + chunk.length }
+            for (const c of chunks) digest.hash.update(c)
+            digest.hash.update(chunk)
+            limits.budget.release(size)
+            chunks.length = 0
+            size = 0
+            return
+          }
           if (!limits.budget.tryReserve(chunk.length)) return fail('memory')
           chunks.push(chunk)
           size += chunk.length
         },
         onResponseEnd() {
-          end({
-            leg: {
-              ok: true,
-              status,
-              headers,
-              body:
-                chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, size),
-              durationMs: performance.now() - started,
-            },
-            url,
-            reserved: size,
-          })
+          const leg: Captured['leg'] = {
+            ok: true,
+            status,
+            headers,
+            body:
+              chunks.length === 1 ? chunks[0]! : chunks.length === 0 ? EMPTY : Buffer.concat(chunks, size),
+            durationMs: performance.now() - started,
+          }
+          if (digest) leg.digest = { sha256: digest.hash.digest('hex'), bytes: digest.bytes }
+          end({ leg, url, reserved: size })
         },
         onResponseError(_c, err) {
           if (done) return

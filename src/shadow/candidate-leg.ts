@@ -24,8 +24,8 @@ export async function runCandidate(
     { maxBytes: exp.maxBodyBytes, budget, timeoutMs: remainingMs },
     started,
   )
-  // a cap of ours is not the candidate's fault
+  // our memory budget running out is not the candidate's fault
   if (result.leg.ok) exp.picker.succeeded(idx)
-  else if (result.leg.error !== 'body_too_large' && result.leg.error !== 'memory') exp.picker.failed(idx)
+  else if (result.leg.error !== 'memory') exp.picker.failed(idx)
   return result
 }

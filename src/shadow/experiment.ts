@@ -4,14 +4,16 @@
  * candidate rotation).
  */
 import type { MiffyConfig, RouteConfig, SampleBy } from '../config/schema.ts'
-import type { CompareOptions } from '../diff/compare.ts'
-import { compileIgnore } from '../diff/json-path.ts'
+import { NoiseModel } from '../diff/noise-model.ts'
+import { type CompareRules, compileRules, RuleError } from '../diff/rules.ts'
 import { MiffyError } from '../errors.ts'
 import { parseUpstream, type Upstream } from '../proxy/upstream.ts'
 import { RouteError, RouteTable } from '../routing/route-table.ts'
 import { Breaker, type BreakerState } from './breaker.ts'
 import { CandidatePicker } from './candidate-picker.ts'
 import { Limiter } from './limiter.ts'
+import { NoiseSampler } from './secondary-leg.ts'
+import { WarmupHold } from './warmup-hold.ts'
 
 export interface Experiment {
   route: string
@@ -27,7 +29,16 @@ export interface Experiment {
   maxBodyBytes: number
   limiter: Limiter
   breaker: Breaker
-  compare: CompareOptions
+  compare: CompareRules
+  /** a second instance of the reference, for learning the noise; undefined: no learning */
+  secondary: Upstream | undefined
+  /** which mirrored requests also go to the secondary (`noise_sample`, `noise_warmup`) */
+  noiseSampler: NoiseSampler
+  publishNoise: boolean
+  /** divergent pairs waiting for the route's noise warm-up to end */
+  warmup: WarmupHold
+  /** what this route has learned of its own noise */
+  noise: NoiseModel
 }
 
 /** Told when a route's circuit breaker changes state (the metrics read it). */
@@ -63,16 +74,6 @@ export function buildExperiments(
 function compile(config: MiffyConfig, route: RouteConfig, i: number, onBreaker: BreakerListener): Experiment {
   const pick = <K extends keyof RouteConfig & keyof MiffyConfig>(k: K) =>
     (route[k] ?? config[k]) as MiffyConfig[K]
-  const ignorePatterns = pick('ignore')
-  let ignore: CompareOptions['ignore']
-  try {
-    ignore = compileIgnore([...ignorePatterns])
-  } catch (err) {
-    const where = route.ignore ? `routes[${i}].ignore` : 'ignore'
-    throw new MiffyError('MIFFY_ERR_CONFIG', `invalid configuration: ${where}: ${(err as Error).message}`, {
-      cause: err,
-    })
-  }
   const sampleBy = route.sample_by ?? config.sample_by
   if (
     sampleBy?.kind === 'param' &&
@@ -103,13 +104,59 @@ function compile(config: MiffyConfig, route: RouteConfig, i: number, onBreaker: 
     maxBodyBytes: pick('max_body_bytes'),
     limiter: new Limiter(pick('max_in_flight'), pick('queue')),
     breaker: new Breaker(pick('breaker_failures'), coolDown, (state) => onBreaker(route.path, state)),
-    compare: {
+    compare: rules(config, route, i),
+    secondary:
+      (route.secondary ?? config.secondary) === undefined
+        ? undefined
+        : parseUpstream({ url: (route.secondary ?? config.secondary)! }, config.host_header),
+    noiseSampler: new NoiseSampler(pick('noise_sample'), pick('noise_warmup')),
+    publishNoise: pick('publish_noise'),
+    warmup: new WarmupHold(pick('noise_warmup')),
+    noise: new NoiseModel(pick('max_noise_paths')),
+  }
+}
+
+/** Lists listed at most this many differing locations in a divergence. */
+const MAX_LISTED_PATHS = 20
+
+/**
+ * The route's comparison rules: its lists and tables extend the global ones (a route's `ignore`
+ * adds to the global `ignore`); its single values replace them.
+ */
+function rules(config: MiffyConfig, route: RouteConfig, i: number): CompareRules {
+  const list = <
+    K extends
+      | 'ignore'
+      | 'compare_headers'
+      | 'ignore_headers'
+      | 'presence_headers'
+      | 'unordered'
+      | 'text_masks',
+  >(
+    k: K,
+  ) => [...new Set([...config[k], ...(route[k] ?? [])])]
+  try {
+    return compileRules({
       route: route.path,
-      ignore,
-      compareHeaders: [...pick('compare_headers')],
-      ignoreStatus: pick('ignore_status'),
-      maxDecodedBytes: pick('max_body_bytes'),
-      maxPaths: 20,
-    },
+      ignore: list('ignore'),
+      unordered: list('unordered'),
+      tolerance: { ...config.tolerance, ...route.tolerance },
+      matchBy: { ...config.match_by, ...route.match_by },
+      floatTolerance: route.float_tolerance ?? config.float_tolerance,
+      compareHeaders: list('compare_headers'),
+      ignoreHeaders: list('ignore_headers'),
+      presenceHeaders: list('presence_headers'),
+      ignoreStatus: route.ignore_status ?? config.ignore_status,
+      textMasks: list('text_masks'),
+      maxDecodedBytes: route.max_body_bytes ?? config.max_body_bytes,
+      maxPaths: MAX_LISTED_PATHS,
+    })
+  } catch (err) {
+    if (!(err instanceof RuleError)) throw err
+    const key = err.key as keyof RouteConfig
+    const where = route[key] !== undefined ? `routes[${i}].${err.key}` : err.key
+    throw new MiffyError('MIFFY_ERR_CONFIG', `invalid configuration: ${where}: ${err.message}`, {
+      cause: err,
+    })
   }
 }

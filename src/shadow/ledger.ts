@@ -236,6 +236,8 @@ export function summarize(snapshots: readonly LedgerSnapshot[], topFingerprints 
       matched,
       sampled: matched - r.outcomes.sampled_out - r.outcomes.method_skipped,
       equal: r.outcomes.equal,
+      /** differed only where the route's learned noise explains it; not published by default */
+      noise: r.outcomes.noise,
       diverged: r.outcomes.diverged,
       /** pairs published or to be published: divergences and failed legs, by outcome */
       reported,

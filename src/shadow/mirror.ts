@@ -5,10 +5,12 @@
  * 1. `admit`: is this request mirrored? (methods, sampling, breaker, declared size). A request
  *    that is not gets its outcome here and is proxied plainly by the front end.
  * 2. `Mirror.start`, once the request body is read: take a slot in the experiment's limiter and
- *    send the shadow legs (the candidate) on the shadow dispatcher, under one deadline. Nothing
- *    here is awaited by the client.
+ *    send the shadow legs (the candidate, and the secondary when the route learns its noise) on
+ *    the shadow dispatcher, under one deadline. Nothing here is awaited by the client.
  * 3. `Mirror.settle`, when the reference leg is done: off the client's path, wait for the
- *    shadow legs, compare, decide the one outcome, and report a divergence.
+ *    shadow legs, learn the noise from the reference and the secondary, compare the reference
+ *    with the candidate, let the noise explain what it can, decide the one outcome, and report
+ *    a divergence.
  *
  * Every request that `admit` sees ends in exactly one outcome in the ledger.
  */
@@ -16,8 +18,10 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import { compare } from '../diff/compare.ts'
+import { type Comparison, compare, toDivergence } from '../diff/compare.ts'
 import type { LegResult } from '../diff/model.ts'
+import { explainNoise } from '../diff/noise-apply.ts'
+import { learnNoise } from '../diff/noise-learn.ts'
 import type { Captured } from '../proxy/capture.ts'
 import type { Capture, Forwarded } from '../proxy/forward.ts'
 import { ROLE_HEADER } from '../proxy/headers.ts'
@@ -34,6 +38,7 @@ import type { Outcome } from './outcome.ts'
 import { buildPairMessage } from './pair-message.ts'
 import { serialisePair } from './publication.ts'
 import { isSampled, stickyValue } from './sampling.ts'
+import { runSecondary } from './secondary-leg.ts'
 
 export interface ShadowContext {
   /** the dispatcher of every shadow leg; never the reference's */
@@ -102,6 +107,8 @@ function preCheck(exp: Experiment, request: MirrorRequest): Outcome | undefined 
 
 interface ShadowLegs {
   candidate: Captured
+  /** present when this request also went to the secondary */
+  secondary?: Captured
 }
 
 /** One admitted request's mirror. */
@@ -116,6 +123,8 @@ export class Mirror {
   #requestHeaders: Record<string, string | string[]> = {}
   #requestBody: Buffer | undefined
   #requestReserved = 0
+  /** resolves when the mirror has settled; in `ctx.pending` from start() on */
+  #settled: (() => void) | undefined
 
   constructor(ctx: ShadowContext, exp: Experiment, request: MirrorRequest) {
     this.#ctx = ctx
@@ -154,6 +163,14 @@ export class Mirror {
     this.#requestHeaders = headers
     this.#requestBody = body
     this.#legs = this.#runLegs(ticket, deadline)
+    // Pending from now, not from settle(): the client may have its whole answer (and a test or a
+    // shutdown may look at the pending set) a moment before the reference leg hands over.
+    const pending = this.#ctx.pending
+    const done = new Promise<void>((resolve) => {
+      this.#settled = resolve
+    })
+    pending.add(done)
+    done.then(() => pending.delete(done))
     return true
   }
 
@@ -177,15 +194,19 @@ export class Mirror {
       if (!(await ticket.ready)) return timedOut()
       const remaining = deadline - performance.now()
       if (remaining <= 0) return timedOut()
-      const candidate = await runCandidate(
-        this.#ctx.shadowDispatcher,
-        exp,
-        request,
-        this.#ctx.budget,
-        remaining,
-        started,
-      )
-      return { candidate }
+      const ctx = this.#ctx
+      const secondary =
+        exp.secondary && exp.noiseSampler.take()
+          ? runSecondary(
+              ctx.shadowDispatcher,
+              exp.secondary,
+              request,
+              { maxBytes: exp.maxBodyBytes, budget: ctx.budget, timeoutMs: remaining },
+              started,
+            )
+          : undefined
+      const candidate = await runCandidate(ctx.shadowDispatcher, exp, request, ctx.budget, remaining, started)
+      return secondary ? { candidate, secondary: await secondary } : { candidate }
     } finally {
       ticket.release()
     }
@@ -204,28 +225,40 @@ export class Mirror {
       return
     }
     const route = this.exp.route
-    const done = legs.then(
-      (shadow) => {
-        try {
-          this.#settle(reference, shadow)
-        } catch (err) {
-          // A bug in comparison or reporting must not leak memory or become an unhandled rejection.
-          ctx.log.error({ err, route }, 'settling a mirror failed unexpectedly')
-        } finally {
-          ctx.budget.release(this.#requestReserved + reference.reserved + shadow.candidate.reserved)
-        }
-      },
-      (err: unknown) => {
-        ctx.budget.release(this.#requestReserved + reference.reserved)
-        ctx.log.error({ err, route }, 'mirror failed unexpectedly')
-      },
-    )
-    ctx.pending.add(done)
-    const forget = () => ctx.pending.delete(done)
-    done.then(forget, forget)
+    legs
+      .then(
+        (shadow) => {
+          const release = () =>
+            ctx.budget.release(
+              this.#requestReserved +
+                reference.reserved +
+                shadow.candidate.reserved +
+                (shadow.secondary?.reserved ?? 0),
+            )
+          let held = false
+          try {
+            held = this.#settle(reference, shadow, release)
+          } catch (err) {
+            // A bug in comparison or reporting must not leak memory or become an unhandled rejection.
+            ctx.log.error({ err, route }, 'settling a mirror failed unexpectedly')
+          } finally {
+            if (!held) release()
+          }
+          // a held pair settles when it is judged
+          return held
+        },
+        (err: unknown) => {
+          ctx.budget.release(this.#requestReserved + reference.reserved)
+          ctx.log.error({ err, route }, 'mirror failed unexpectedly')
+        },
+      )
+      .then((held) => {
+        if (held !== true) this.#settled?.()
+      })
   }
 
-  #settle(ref: Forwarded, shadow: ShadowLegs): void {
+  /** Decides the outcome; true when the pair is held for the noise warm-up (judged later). */
+  #settle(ref: Forwarded, shadow: ShadowLegs, release: () => void): boolean {
     const ctx = this.#ctx
     const exp = this.exp
     const route = exp.route
@@ -239,9 +272,7 @@ export class Mirror {
 
     let outcome: Outcome
     if (!ref.leg.ok) outcome = ref.clientAborted ? 'client_aborted' : 'reference_error'
-    else if (ref.capture === 'oversize') outcome = 'dropped_oversize'
     else if (ref.capture === 'memory') outcome = 'dropped_memory'
-    else if (!c.ok && c.error === 'body_too_large') outcome = 'dropped_oversize'
     else if (!c.ok && c.error === 'memory') outcome = 'dropped_memory'
     else if (!c.ok) outcome = c.error === 'timeout' ? 'candidate_timeout' : 'candidate_error'
     else outcome = 'diverged' // refined below
@@ -253,15 +284,62 @@ export class Mirror {
       outcome === 'reference_error'
     if (!compared) {
       ctx.ledger.outcome(route, outcome)
-      return
+      return false
     }
     ctx.ledger.transition(route, statusOf(ref.leg), statusOf(c))
-    const divergence = compare(ref.leg, c, exp.compare)
-    if (divergence === null) {
-      ctx.ledger.outcome(route, 'equal')
-      return
+    const noise = exp.noise
+    // Learn first: the secondary of this very request may show the noise its candidate has.
+    if (shadow.secondary && ref.leg.ok) {
+      const s2 = shadow.secondary.leg
+      learnNoise(
+        noise,
+        s2.ok
+          ? compare(ref.leg, s2, exp.compare, noise)
+          : { error: { candidate: s2.error }, differences: [], truncated: false },
+      )
+      if (noise.samples >= exp.noiseSampler.warmup) exp.warmup.release()
     }
-    ctx.ledger.outcome(route, outcome)
+    const comparison = compare(ref.leg, c, exp.compare, noise)
+    if (comparison === null) {
+      ctx.ledger.outcome(route, 'equal')
+      return false
+    }
+    const judge = () => this.#judge(ref, shadow, comparison, outcome)
+    if (outcome === 'diverged' && exp.secondary && noise.samples < exp.noiseSampler.warmup) {
+      const held = exp.warmup.hold(() => {
+        try {
+          judge()
+        } catch (err) {
+          ctx.log.error({ err, route }, 'judging a held mirror failed unexpectedly')
+        } finally {
+          release()
+          this.#settled?.()
+        }
+      })
+      if (held) return true
+    }
+    judge()
+    return false
+  }
+
+  /** Lets the noise explain what it can, counts the outcome, and reports a divergence. */
+  #judge(ref: Forwarded, shadow: ShadowLegs, comparison: Comparison, outcome: Outcome): void {
+    const ctx = this.#ctx
+    const exp = this.exp
+    const route = exp.route
+    const c = shadow.candidate.leg
+    const noise = exp.noise
+    const explained =
+      noise.samples > 0 && outcome === 'diverged' && ref.leg.ok && c.ok
+        ? explainNoise(noise, comparison, { clockWindowMs: Math.max(ref.leg.durationMs, c.durationMs) })
+        : undefined
+    const divergence = toDivergence(comparison, route, exp.compare.maxPaths, explained)
+    if (divergence.noise_only) {
+      ctx.ledger.outcome(route, 'noise')
+      if (!exp.publishNoise) return
+    } else {
+      ctx.ledger.outcome(route, outcome)
+    }
     const request = this.#request
     const message = buildPairMessage({
       arrivedAt: this.#arrivedAt,
@@ -286,7 +364,7 @@ export class Mirror {
       return
     }
     ctx.divergences.add(publication)
-    ctx.ledger.divergence(route, message.id, divergence, message.timestamp)
+    if (!divergence.noise_only) ctx.ledger.divergence(route, message.id, divergence, message.timestamp)
     const accepted = ctx.sink.publish(publication)
     ctx.ledger.publication(route, accepted)
     if (accepted !== 'queued') ctx.notQueued.warn({ route, id: message.id, reason: accepted })

@@ -7,6 +7,7 @@ export const OUTCOMES = [
   'sampled_out',
   'method_skipped',
   'equal',
+  'noise',
   'diverged',
   'dropped_queue_full',
   'dropped_oversize',
@@ -20,6 +21,9 @@ export const OUTCOMES = [
 export type Outcome = (typeof OUTCOMES)[number]
 
 /**
+ * `noise`: the pair differs, and the route's learned noise explains every difference (published
+ * only with `publish_noise`).
+ *
  * Outcomes whose pair is published (the Rust miffy published failed legs too): a divergence, or
  * a leg that failed. Everything else is either not sampled or a named drop.
  */

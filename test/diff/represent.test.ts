@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import zlib from 'node:zlib'
-import { compare } from '../../src/diff/compare.ts'
+import { divergenceOf as compare } from '../../src/diff/compare.ts'
 import { toResponseRepr } from '../../src/diff/represent.ts'
 import { failedLeg, jsonLeg, options, rawLeg } from './legs.ts'
 

@@ -44,10 +44,17 @@ export async function startMiffy(
       ...env,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
+    // its own process group: `npm start` runs miffy as a child of npm, and killing npm alone
+    // would leave miffy running, holding our pipes open
+    detached: true,
   })
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string)
   t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    try {
+      process.kill(-child.pid!, 'SIGKILL')
+    } catch {
+      // the group is gone already
+    }
   })
   const lines: Record<string, unknown>[] = []
   let err = ''

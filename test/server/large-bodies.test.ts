@@ -8,7 +8,7 @@ import { json, startUpstream } from '../helpers/upstream.ts'
 
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
-test('a large response streams to the client whole; above max_body_bytes the mirror is dropped and counted', async (t) => {
+test('a large response streams to the client whole; above max_body_bytes it is compared by a streamed digest', async (t) => {
   const big = randomBytes(5 * 1024 * 1024)
   const reference = await startUpstream(t, (_req, res) => {
     res.writeHead(200, { 'content-type': 'application/octet-stream' })
@@ -39,8 +39,37 @@ test('a large response streams to the client whole; above max_body_bytes the mir
     assert.equal(sha(got), sha(big))
   }
   await proxy.settled()
-  assert.equal(proxy.outcomes('/files/{*rest}').dropped_oversize, 1)
+  assert.equal(proxy.outcomes('/files/{*rest}').diverged, 1)
+  const [d] = proxy.divergences()
+  assert.equal(d!.divergence!.body!.kind, 'digest')
+  assert.deepEqual(d!.divergence!.body!.digest!.reference, { sha256: sha(big), bytes: big.length })
+  // the body itself is not in the message, only its digest
+  const reference2 = d!.reference.response as { body: unknown; body_digest?: unknown }
+  assert.equal(reference2.body, null)
+  assert.deepEqual(reference2.body_digest, { sha256: sha(big), bytes: big.length })
   assert.equal(proxy.app.ctx.budget.used, 0, 'every buffered byte is released')
+})
+
+test('two large responses with the same bytes are equal, compared in constant memory', async (t) => {
+  const big = randomBytes(3 * 1024 * 1024)
+  const serve = (_req: unknown, res: import('node:http').ServerResponse) => {
+    res.writeHead(200, { 'content-type': 'application/octet-stream' })
+    res.end(big)
+  }
+  const reference = await startUpstream(t, serve)
+  const candidate = await startUpstream(t, serve)
+  const proxy = await startProxy(t, {
+    reference: reference.url,
+    candidate: candidate.url,
+    max_body_bytes: '256KiB',
+    memory_budget: '1MiB',
+    routes: [{ path: '/files/{*rest}' }],
+  })
+  const res = await request(`${proxy.url}/files/a.bin`)
+  assert.equal(sha(Buffer.from(await res.body.arrayBuffer())), sha(big))
+  await proxy.settled()
+  assert.equal(proxy.outcomes('/files/{*rest}').equal, 1)
+  assert.equal(proxy.app.ctx.budget.used, 0)
 })
 
 test('a request body above max_body_bytes reaches the reference whole and the mirror is dropped', async (t) => {
