@@ -64,9 +64,12 @@ function errorCode(body: unknown): unknown {
   }
 }
 
+/** A version-00 traceparent with the sampled flag, as miffy starts them. */
+const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/
+
 /** miffy's own fields on the topic; Rust's fields keep their names, types and values. */
 const ADDITIVE_FIELD =
-  /^payload\.(id|timestamp|divergence\..+|request\.headers\..+|(reference|candidate)\.duration_ms|(reference|candidate)\.response\.error_detail)$/
+  /^payload\.(id|timestamp|trace_id|divergence\..+|request\.headers\..+|(reference|candidate)\.duration_ms|(reference|candidate)\.response\.(error_detail|body_digest\..+))$/
 
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
   // compatible
@@ -289,6 +292,23 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
     summary:
       "response bodies over `max_body_bytes` are compared by SHA-256 and the pair published with `body: null` and `body_digest`; Rust buffered them whole and its message went over Kafka's size limit, unpublished",
     explains: (d) => inScenario(d, 'over-cap') && d.field === 'published' && d.rust === 0 && d.miffy === 1,
+  },
+  {
+    id: 'trace-context',
+    class: 'improvement',
+    anchor: 'compat-trace-context',
+    summary:
+      'a mirrored request without a valid `traceparent` gets a new one (the same on both legs, an invalid `tracestate` dropped); a valid one passes unchanged, as in Rust',
+    explains: (d) => {
+      const name = headerName(d.field)
+      if (d.aspect !== 'upstream' || (name !== 'traceparent' && name !== 'tracestate')) return false
+      if (name === 'tracestate') return inScenario(d, 'traceparent-invalid') && d.miffy === undefined
+      return (
+        typeof d.miffy === 'string' &&
+        TRACEPARENT.test(d.miffy) &&
+        (d.rust === undefined || inScenario(d, 'traceparent-invalid'))
+      )
+    },
   },
   {
     id: 'exit-codes',

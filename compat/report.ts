@@ -107,38 +107,42 @@ export function renderReport(r: SuiteResult, command: string): string {
 
   lines.push(
     '',
-    '## Breaking differences and improvements, one by one',
+    '## Breaking differences, one by one',
     '',
-    '| scenario | aspect | field | Rust | miffy | class (rule) |',
+    '| scenario | aspect | field | Rust | miffy | rule |',
     '|---|---|---|---|---|---|',
   )
   for (const { difference: d, verdict: v } of r.differences) {
-    if (v.class === 'compatible') continue
+    if (v.class !== 'breaking') continue
     lines.push(
       `| \`${d.scenario}\` | ${d.aspect} | \`${cell(d.field)}\` | ${value(d.rust)} | ${value(d.miffy)} | ` +
-        `${v.class}${v.known ? ` (\`${v.known.id}\`)` : ''} |`,
+        `${v.known ? `\`${v.known.id}\` (fix pending)` : '**unexplained**'} |`,
     )
   }
 
-  // Compatible differences are many (every additive field of every message): grouped by rule and
-  // field, with one example. Values that change on every run (ids, times) are not shown.
+  // The others are many (every additive field of every message, a traceparent per request):
+  // grouped by rule and field, with one example. Values that change on every run are not shown,
+  // so the committed report changes only when behaviour does.
   lines.push(
     '',
-    '## Compatible differences, grouped',
+    '## Improvements and compatible differences, grouped',
     '',
     'Array indices are folded (`[*]`); the example is Rust → miffy in the first scenario listed.',
     '',
-    '| rule | aspect | field | scenarios | example |',
-    '|---|---|---|---|---|',
+    '| class | rule | aspect | field | scenarios | example |',
+    '|---|---|---|---|---|---|',
   )
   const groups = new Map<string, Classified[]>()
   for (const c of r.differences) {
-    if (c.verdict.class !== 'compatible') continue
+    if (c.verdict.class === 'breaking') continue
     const d = c.difference
     const key = [c.verdict.known!.id, d.aspect, d.field.replace(/\[\d+\]/g, '[*]')].join('\u0000')
     groups.set(key, [...(groups.get(key) ?? []), c])
   }
-  for (const [key, list] of groups) {
+  const ordered = [...groups.entries()].sort(
+    ([, a], [, b]) => order[a[0]!.verdict.class] - order[b[0]!.verdict.class],
+  )
+  for (const [key, list] of ordered) {
     const [rule, aspect, field] = key.split('\u0000') as [string, string, string]
     const first = list[0]!.difference
     const scenarios = [...new Set(list.map((c) => c.difference.scenario))]
@@ -147,7 +151,7 @@ export function renderReport(r: SuiteResult, command: string): string {
       ? '*(changes every run)*'
       : `${value(first.rust)} → ${value(first.miffy)}`
     lines.push(
-      `| \`${rule}\` | ${aspect} | \`${cell(field)}\` | ${scenarios.length}: ${cell(shown)} | ${example} |`,
+      `| ${list[0]!.verdict.class} | \`${rule}\` | ${aspect} | \`${cell(field)}\` | ${scenarios.length}: ${cell(shown)} | ${example} |`,
     )
   }
 
@@ -166,7 +170,8 @@ export function renderReport(r: SuiteResult, command: string): string {
 }
 
 /** Fields whose value is new on every run: an example would only churn the committed report. */
-const VOLATILE_FIELD = /(^payload\.(id|timestamp)$|duration_ms$|fingerprint$|x-compat-case$)/
+const VOLATILE_FIELD =
+  /(^payload\.(id|timestamp|trace_id)$|duration_ms$|fingerprint$|x-compat-case$|traceparent$)/
 
 function plural(n: number, word: string): string {
   return n === 1 ? word : `${word}s`

@@ -519,6 +519,22 @@ export const SCENARIOS: Scenario[] = [
     request: GET('/api/role', [['x-shadow-test-role', 'candidate']]),
   },
   {
+    id: 'traceparent-valid',
+    covers: 'a valid W3C traceparent and tracestate: passed on unchanged',
+    request: GET('/api/trace-valid', [
+      ['traceparent', '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01'],
+      ['tracestate', 'vendor=abc'],
+    ]),
+  },
+  {
+    id: 'traceparent-invalid',
+    covers: 'an invalid traceparent (upper-case hex) with a tracestate',
+    request: GET('/api/trace-invalid', [
+      ['traceparent', '00-0AF7651916CD43DD8448EB211C80319C-B7AD6B7169203331-01'],
+      ['tracestate', 'vendor=abc'],
+    ]),
+  },
+  {
     id: 'absolute-form',
     covers: 'an absolute-form request target naming another host',
     request: GET('http://other.example/api/absolute?q=1'),

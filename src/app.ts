@@ -7,19 +7,23 @@
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
-import type { Agent } from 'undici'
 import type { MiffyConfig } from './config/schema.ts'
+import { ownHostOrigins } from './config/upstream-hosts.ts'
 import { noiseReport } from './diff/noise-report.ts'
 import { createMetrics } from './management/metrics.ts'
 import { buildManagement } from './management/server.ts'
 import { localSource, type NoiseRoutes } from './management/source.ts'
 import { ALWAYS_REDACTED } from './proxy/headers.ts'
-import { ownHostOrigins, parseUpstream, upstreamAgent } from './proxy/upstream.ts'
+import { traceIdOf } from './proxy/trace-context.ts'
+import { upstreamAgent } from './proxy/upstream.ts'
 import { createSink } from './publish/create-sink.ts'
 import { DivergenceLog } from './publish/divergence-log.ts'
 import type { DeliveryListener, Sink } from './publish/sink.ts'
-import { buildProxy, type Routing } from './server.ts'
-import { buildExperiments } from './shadow/experiment.ts'
+import { type Generation, maxCandidateTimeout } from './reload/generation.ts'
+import { localControl, runtimeTarget } from './reload/local-control.ts'
+import { loadLayers, Reloader } from './reload/reloader.ts'
+import { Runtime } from './reload/runtime.ts'
+import { buildProxy } from './server.ts'
 import { Ledger } from './shadow/ledger.ts'
 import { MemoryBudget } from './shadow/memory-budget.ts'
 import type { ShadowContext } from './shadow/mirror.ts'
@@ -33,6 +37,10 @@ export interface App {
   noise: () => NoiseRoutes
   sink: Sink
   registry: Registry
+  /** the running configuration: routing, experiments, pauses */
+  runtime: Runtime
+  /** reloads the configuration layers; undefined in a cluster worker (its primary reloads it) */
+  reloader: Reloader | undefined
   /** graceful shutdown within `deadlineMs` (default: shutdown_timeout) */
   close(deadlineMs?: number): Promise<void>
 }
@@ -42,37 +50,35 @@ export interface BuildOptions {
   /** use this sink instead of the one the config asks for (it is given the delivery listener) */
   sink?: Sink | ((onDelivery: DeliveryListener) => Sink)
   registry?: Registry
+  /**
+   * How a reload reads the configuration again; default: the layers miffy starts from
+   * (`loadConfig()`, with the process's environment). `null` in a cluster worker, which its
+   * primary reconfigures over IPC: no reloader, no reload metrics, no control endpoints.
+   */
+  load?: (() => MiffyConfig) | null
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the generation this request reads, until its answer is done (src/reload/runtime.ts) */
+    miffyGeneration: Generation | null
+  }
 }
 
 export async function buildApp(config: MiffyConfig, options: BuildOptions): Promise<App> {
   const log = options.logger
   const registry = options.registry ?? new Registry()
   const metrics = createMetrics(registry)
-  const { table: routes, list: experiments } = buildExperiments(config, (route, state) => {
-    metrics.circuitOpen.labels(route).set(state === 'closed' ? 0 : 1)
-    if (state === 'open') metrics.circuitOpened.labels(route).inc()
-  })
   const ledger = new Ledger((route, role) => metrics.upstreamDuration.labels(route, role))
   // miffy_experiment_outcomes_total is read from the ledger's books when scraped
   metrics.sources.outcomes = () => ledger.counts()
-  for (const r of config.routes) ledger.declare(r.path)
-  const maxCandidateTimeout = Math.max(
-    config.candidate_timeout,
-    ...config.routes.map((r) => r.candidate_timeout ?? 0),
-  )
-  const reference = parseUpstream(config.reference, config.host_header)
-  const referenceOwnHost = ownHostOrigins([reference, ...experiments.map((e) => e.reference)])
-  const shadowOwnHost = ownHostOrigins(
-    experiments.flatMap((e) => (e.secondary ? [...e.candidates, e.secondary] : e.candidates)),
-  )
   const onDelivery: DeliveryListener = (route, result) => ledger.publication(route, result)
   const sink =
     typeof options.sink === 'function'
       ? options.sink(onDelivery)
       : (options.sink ?? (await createSink(config, log, registry, onDelivery)))
-  const referenceDispatcher = upstreamAgent(config.reference_timeout, referenceOwnHost)
   const ctx: ShadowContext = {
-    shadowDispatcher: upstreamAgent(maxCandidateTimeout, shadowOwnHost),
+    shadowDispatcher: upstreamAgent(maxCandidateTimeout(config), ownHostOrigins(config, 'shadow')),
     budget: new MemoryBudget(config.memory_budget),
     ledger,
     sink,
@@ -83,17 +89,46 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
     notQueued: new ThrottledWarning(log, 'divergence not queued for publishing'),
   }
 
+  const runtime = new Runtime(config, {
+    ctx,
+    log,
+    onBreaker(route, state) {
+      metrics.circuitOpen.labels(route).set(state === 'closed' ? 0 : 1)
+      if (state === 'open') metrics.circuitOpened.labels(route).inc()
+    },
+    onApplied(changes) {
+      // Removed routes keep their counts (the books are by route) until a restart.
+      for (const route of changes.added) ledger.declare(route)
+      for (const route of changes.removed) {
+        metrics.circuitOpen.remove(route)
+        metrics.inFlight.remove(route)
+        metrics.queued.remove(route)
+      }
+    },
+  })
   metrics.sources.limiters = () =>
-    experiments.map((e) => ({ route: e.route, inFlight: e.limiter.inFlight, queued: e.limiter.queued }))
+    [...runtime.current.experiments.values()].map((e) => ({
+      route: e.route,
+      inFlight: e.limiter.inFlight,
+      queued: e.limiter.queued,
+    }))
   metrics.sources.bufferedBytes = () => ctx.budget.used
   const requestCounts = new Map<string, { route: string; status: number; count: number }>()
   metrics.sources.requests = () => requestCounts.values()
   const accessLog = log.child({ component: 'access' })
-  const routing: Routing = { routes, reference, referenceDispatcher }
   const proxy = buildProxy({
     ctx,
-    routing: () => routing,
+    routing(request) {
+      const generation = runtime.enter()
+      request.miffyGeneration = generation
+      return generation.routing
+    },
     onDone(request, status, durationMs, completed) {
+      const generation = request.miffyGeneration
+      if (generation) {
+        request.miffyGeneration = null
+        runtime.leave(generation)
+      }
       const key = `${status} ${request.miffyRoute}`
       const known = requestCounts.get(key)
       if (known) known.count++
@@ -108,19 +143,25 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
           status,
           duration_ms: Math.round(durationMs * 100) / 100,
           completed,
+          trace_id: request.miffyTraceId || traceIdOf(request.raw.headers.traceparent),
         },
         'request',
       )
     },
   })
+  proxy.decorateRequest('miffyGeneration', null)
+  const load = options.load === undefined ? loadLayers(log) : options.load
+  const reloader = load ? new Reloader({ load, target: runtimeTarget(runtime), registry, log }) : undefined
   const noise = (): NoiseRoutes => ({
-    routes: experiments.map((e) => ({
+    routes: [...runtime.current.experiments.values()].map((e) => ({
       route: e.route,
       secondary: e.secondary?.url ?? null,
       ...noiseReport(e.noise),
     })),
   })
-  const management = buildManagement(localSource(registry, sink, ctx.divergences, ledger, noise))
+  const source = localSource(registry, sink, ctx.divergences, ledger, noise)
+  if (reloader) source.control = localControl(runtime, reloader)
+  const management = buildManagement(source)
 
   let closing: Promise<void> | undefined
   const close = (deadlineMs = config.shutdown_timeout) => {
@@ -129,20 +170,16 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       const left = () => Math.max(0, deadline - Date.now())
       await withDeadline(proxy.close(), left())
       // pairs held for a route's noise warm-up are judged now with what was learned
-      for (const e of experiments) e.warmup.release()
+      for (const e of runtime.current.experiments.values()) e.warmup.release()
       await withDeadline(Promise.allSettled([...ctx.pending]), left())
       const { sent, lost } = await sink.close(Math.max(left(), 100))
       if (lost > 0) log.warn({ sent, lost }, 'divergences not published before shutdown')
       // Whatever is still running now has had its time: destroy rather than wait.
-      await Promise.allSettled([
-        management.close(),
-        referenceDispatcher.destroy(),
-        (ctx.shadowDispatcher as Agent).destroy(),
-      ])
+      await Promise.allSettled([management.close(), runtime.close()])
     })()
     return closing
   }
-  return { proxy, management, ctx, noise, sink, registry, close }
+  return { proxy, management, ctx, noise, sink, registry, runtime, reloader, close }
 }
 
 function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | undefined> {

@@ -46,6 +46,15 @@ export const ERRORS = {
     status: 504,
     summary: 'the reference did not answer within reference_timeout',
   },
+  MIFFY_ERR_RESTART_REQUIRED: {
+    status: 409,
+    summary: 'a reload changed a key only a restart can change; nothing was reloaded',
+  },
+  MIFFY_ERR_RELOAD_INCOMPLETE: {
+    status: 500,
+    summary: 'with workers > 1, some workers did not confirm a reload or a pause; they are named',
+  },
+  MIFFY_ERR_UNKNOWN_EXPERIMENT: { status: 404, summary: 'no experiment has that route pattern' },
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

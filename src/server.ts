@@ -12,7 +12,7 @@
  * The client's answer never waits for anything on the shadow side. Bodies are never parsed:
  * the content-type parser hands the raw stream through.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify'
 import type { Dispatcher } from 'undici'
@@ -23,6 +23,7 @@ import { hasBody, passthrough } from './proxy/passthrough.ts'
 import { readCapped } from './proxy/request-body.ts'
 import { normaliseTarget } from './proxy/request-target.ts'
 import { sendError } from './proxy/respond.ts'
+import { propagateTrace } from './proxy/trace-context.ts'
 import type { Upstream } from './proxy/upstream.ts'
 import { errorBody } from './proxy/upstream-errors.ts'
 import type { RouteTable } from './routing/route-table.ts'
@@ -33,12 +34,15 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** the route pattern of the matched experiment, '' outside experiments; set by the handler */
     miffyRoute: string
+    /** the trace-id both legs of a mirrored request were sent, '' when not mirrored */
+    miffyTraceId: string
   }
 }
 
 /**
  * What a request is routed by. Read once per request, so a new one (a reload) applies to new
- * requests while those in flight finish with the one they started with.
+ * requests while those in flight finish with the one they started with. The getter is given
+ * the request so it can hold what it hands out until `onDone` (src/reload/runtime.ts).
  */
 export interface Routing {
   routes: RouteTable<Experiment>
@@ -50,7 +54,7 @@ export interface Routing {
 
 export interface ProxyOptions {
   ctx: ShadowContext
-  routing: () => Routing
+  routing: (request: FastifyRequest) => Routing
   /** called once per finished request: access log and request metrics */
   onDone: (request: FastifyRequest, statusCode: number, durationMs: number, completed: boolean) => void
 }
@@ -88,6 +92,7 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
   })
 
   app.decorateRequest('miffyRoute', '')
+  app.decorateRequest('miffyTraceId', '')
 
   // Bodies stay streams: plain proxying pipes them, experiments buffer them up to a cap.
   app.removeAllContentTypeParsers()
@@ -127,13 +132,13 @@ export function buildProxy(options: ProxyOptions): FastifyInstance {
     }
     const url = request.raw.url!
     const q = url.indexOf('?')
-    const r = routing()
+    const r = routing(request)
     const match = r.routes.match(q >= 0 ? url.slice(0, q) : url)
     reply.hijack()
     if (!match) return passthrough(r.referenceDispatcher, request.raw, reply.raw, r.reference)
     request.miffyRoute = match.pattern
     const body = request.body as Readable | undefined
-    return mirrored(ctx, r.referenceDispatcher, match.value, match.params, request.raw, reply.raw, body)
+    return mirrored(ctx, r.referenceDispatcher, match.value, match.params, request, reply.raw, body)
   }
   app.all('/', handler)
   app.all('/*', handler)
@@ -157,14 +162,18 @@ async function mirrored(
   referenceDispatcher: Dispatcher,
   exp: Experiment,
   params: Record<string, string>,
-  req: IncomingMessage,
+  request: FastifyRequest,
   res: ServerResponse,
   bodyStream: Readable | undefined,
 ): Promise<void> {
+  const req = request.raw
   const mirror = admit(ctx, exp, { method: req.method!, url: req.url!, headers: req.headers, params })
   if (!mirror) return void (await passthrough(referenceDispatcher, req, res, exp.reference))
 
   const headers = upstreamRequestHeaders(req.headers, 'reference')
+  // Every leg gets the same trace context (src/proxy/trace-context.ts), so the pair's message
+  // leads to the traces of both calls.
+  request.miffyTraceId = propagateTrace(headers)
   let body: Buffer | Readable | undefined
   let reserved = 0
   if (hasBody(req)) {

@@ -13,6 +13,7 @@ import { closestName } from '../did-you-mean.ts'
 import { MiffyError } from '../errors.ts'
 import { readEnv } from './env.ts'
 import { configSchema, type MiffyConfig } from './schema.ts'
+import { hostHeaderConflicts } from './upstream-hosts.ts'
 
 export const DEFAULTS_PATH = fileURLToPath(new URL('../../config.default.toml', import.meta.url))
 
@@ -137,7 +138,10 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   }
 
   const parsed = configSchema.safeParse(tree, { reportInput: true })
-  const issues = [...(parsed.success ? [] : parsed.error.issues), ...missingCandidate(tree)]
+  const issues = [
+    ...(parsed.success ? hostHeaderConflicts(parsed.data) : parsed.error.issues),
+    ...missingCandidate(tree),
+  ]
   if (!parsed.success || issues.length > 0) {
     throw new MiffyError('MIFFY_ERR_CONFIG', formatIssues(issues, files, fromEnv.sources))
   }

@@ -165,6 +165,8 @@ export interface PairMessage {
   id: string
   /** ISO-8601 time the request arrived (additive) */
   timestamp: string
+  /** W3C trace-id both legs were sent, incoming or started by miffy (additive) */
+  trace_id?: string
   request: RequestRepr
   reference: { url: string; response: ResponseRepr; duration_ms?: number }
   candidate: { url: string; response: ResponseRepr; duration_ms?: number }

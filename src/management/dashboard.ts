@@ -107,7 +107,7 @@ const BODY = `
       <thead><tr>
         <th>route</th>
         <th class="num" title="requests that matched the route (every outcome)">matched</th>
-        <th class="num" title="matched minus sampled_out and method_skipped">sampled</th>
+        <th class="num" title="matched minus paused, sampled_out and method_skipped">sampled</th>
         <th class="num">equal</th>
         <th class="num">diverged</th>
         <th class="num" title="diverged / (equal + diverged)">rate</th>

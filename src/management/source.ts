@@ -7,6 +7,7 @@ import type { NoiseReport } from '../diff/noise-report.ts'
 import type { DivergenceFilter, DivergenceLog } from '../publish/divergence-log.ts'
 import type { PairSummary, Sink, SinkState } from '../publish/sink.ts'
 import type { Ledger, summarize } from '../shadow/ledger.ts'
+import type { Control } from './control.ts'
 
 export type { DivergenceFilter }
 
@@ -30,6 +31,8 @@ export interface ManagementSource {
   divergences(filter: DivergenceFilter & { limit: number }): Promise<StoredPair[]>
   summary(): Promise<ReturnType<typeof summarize>>
   noise(): Promise<NoiseRoutes>
+  /** reload, pause, resume (src/management/control.ts); absent where nothing can be reconfigured */
+  control?: Control
 }
 
 export function storedPairs(log: DivergenceLog, filter: DivergenceFilter): StoredPair[] {

@@ -5,7 +5,6 @@
  */
 import { Agent, type Dispatcher } from 'undici'
 import type { HostHeader, UpstreamConfig } from '../config/schema.ts'
-import { MiffyError } from '../errors.ts'
 
 export interface Upstream {
   /** the configured base URL, e.g. `http://10.0.0.1:3000/v2` */
@@ -39,31 +38,6 @@ export function upstreamPath(up: Upstream, pathAndQuery: string): string {
 }
 
 /**
- * The origins of one side (reference or candidate) that get their own `Host` rather than the
- * client's. undici's dispatch sees an origin and a path, not which configured upstream it serves,
- * so the choice is made per origin, and two upstreams on one origin that disagree stop start-up
- * rather than have one of them silently get the other's Host.
- */
-export function ownHostOrigins(upstreams: Iterable<Upstream>): Set<string> {
-  const seen = new Map<string, Upstream>()
-  const own = new Set<string>()
-  for (const up of upstreams) {
-    const other = seen.get(up.origin)
-    if (other && other.hostHeader !== up.hostHeader) {
-      throw new MiffyError(
-        'MIFFY_ERR_CONFIG',
-        `invalid configuration: upstream "${up.url}" has host_header = "${up.hostHeader}" but ` +
-          `"${other.url}" has host_header = "${other.hostHeader}": the Host is chosen per origin ` +
-          `(${up.origin}), so give both the same host_header`,
-      )
-    }
-    seen.set(up.origin, up)
-    if (up.hostHeader === 'upstream') own.add(up.origin)
-  }
-  return own
-}
-
-/**
  * Drops the client's `Host` (kept by headers.ts for every leg, as the Rust miffy forwarded it) on
  * requests to the given origins, so undici writes the upstream's own `host:port` instead: the
  * `host_header = "upstream"` setting, for upstreams that route on their own name.
@@ -84,8 +58,8 @@ function ownHost(origins: ReadonlySet<string>): Dispatcher.DispatcherComposeInte
  * An agent for one side. app.ts makes two, one for the reference and one for the candidates, so
  * a slow candidate never holds connections the client's path needs. For the candidate the
  * timeouts are only a backstop: its deadline is enforced per call in candidate-leg.ts, and its
- * concurrency by the experiment's Limiter. `ownHostFor`: origins sent their own `Host` (see
- * {@link ownHostOrigins}); with none, the agent is used as it is.
+ * concurrency by the experiment's Limiter. `ownHostFor`: origins sent their own `Host`
+ * (src/config/upstream-hosts.ts); with none, the agent is used as it is.
  */
 export function upstreamAgent(timeoutMs: number, ownHostFor: ReadonlySet<string> = new Set()): Dispatcher {
   const agent = new Agent({

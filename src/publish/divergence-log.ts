@@ -15,6 +15,7 @@ export interface DivergenceFilter {
   route?: string
   fingerprint?: string
   id?: string
+  traceId?: string
   limit?: number
 }
 
@@ -59,7 +60,7 @@ export class DivergenceLog {
     this.#size--
   }
 
-  /** Newest first, optionally filtered by route pattern, fingerprint or id. */
+  /** Newest first, optionally filtered by route pattern, fingerprint, id or trace-id. */
   list(filter: DivergenceFilter = {}): LoggedPair[] {
     const out: LoggedPair[] = []
     const limit = filter.limit ?? this.capacity
@@ -68,6 +69,7 @@ export class DivergenceLog {
       if (filter.route !== undefined && m.summary.route !== filter.route) continue
       if (filter.fingerprint !== undefined && m.summary.fingerprint !== filter.fingerprint) continue
       if (filter.id !== undefined && m.summary.id !== filter.id) continue
+      if (filter.traceId !== undefined && m.summary.traceId !== filter.traceId) continue
       out.push(m)
     }
     return out

@@ -31,6 +31,7 @@ export class LogSink implements Sink {
         id: summary.id,
         route: summary.route,
         uri: summary.uri,
+        trace_id: summary.traceId,
         fingerprint: summary.fingerprint,
         status: summary.status,
         error: summary.error,

@@ -22,6 +22,8 @@ export interface PairSummary {
   method: string
   uri: string
   route: string
+  /** the W3C trace-id both legs were sent */
+  traceId?: string | undefined
   fingerprint: string | undefined
   status: { reference: number; candidate: number } | undefined
   error: { reference?: string; candidate?: string } | undefined

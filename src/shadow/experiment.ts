@@ -1,7 +1,7 @@
 /**
- * An experiment is a route of the config, compiled once at start-up: its upstreams, its
- * controls (top-level defaults overridden per route), and its live state (limiter, breaker,
- * candidate rotation).
+ * An experiment is a route of the config, compiled at start-up and by each reload that changes
+ * it (src/reload/generation.ts): its upstreams, its controls (top-level defaults overridden per
+ * route), and its live state (limiter, breaker, candidate rotation, pause).
  */
 import type { MiffyConfig, RouteConfig, SampleBy } from '../config/schema.ts'
 import { NoiseModel } from '../diff/noise-model.ts'
@@ -39,6 +39,8 @@ export interface Experiment {
   warmup: WarmupHold
   /** what this route has learned of its own noise */
   noise: NoiseModel
+  /** set at runtime (POST /experiments/{route}/pause): requests are proxied plainly, counted `paused` */
+  paused: boolean
 }
 
 /** Told when a route's circuit breaker changes state (the metrics read it). */
@@ -113,6 +115,7 @@ function compile(config: MiffyConfig, route: RouteConfig, i: number, onBreaker: 
     publishNoise: pick('publish_noise'),
     warmup: new WarmupHold(pick('noise_warmup')),
     noise: new NoiseModel(pick('max_noise_paths')),
+    paused: false,
   }
 }
 

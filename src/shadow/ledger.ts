@@ -234,7 +234,7 @@ export function summarize(snapshots: readonly LedgerSnapshot[], topFingerprints 
     routes.push({
       route: r.route,
       matched,
-      sampled: matched - r.outcomes.sampled_out - r.outcomes.method_skipped,
+      sampled: matched - r.outcomes.paused - r.outcomes.sampled_out - r.outcomes.method_skipped,
       equal: r.outcomes.equal,
       /** differed only where the route's learned noise explains it; not published by default */
       noise: r.outcomes.noise,

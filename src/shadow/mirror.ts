@@ -25,6 +25,7 @@ import { learnNoise } from '../diff/noise-learn.ts'
 import type { Captured } from '../proxy/capture.ts'
 import type { Capture, Forwarded } from '../proxy/forward.ts'
 import { ROLE_HEADER } from '../proxy/headers.ts'
+import { TRACEPARENT, traceIdOf } from '../proxy/trace-context.ts'
 import type { DivergenceLog } from '../publish/divergence-log.ts'
 import type { Sink } from '../publish/sink.ts'
 import { resolveKey } from '../routing/experiment-key.ts'
@@ -87,6 +88,7 @@ export function admit(ctx: ShadowContext, exp: Experiment, request: MirrorReques
 }
 
 function preCheck(exp: Experiment, request: MirrorRequest): Outcome | undefined {
+  if (exp.paused) return 'paused'
   if (exp.methods && !exp.methods.has(request.method)) return 'method_skipped'
   if (exp.sample < 1) {
     let sticky: string | undefined
@@ -354,6 +356,8 @@ export class Mirror {
       candidateUrl: shadow.candidate.url,
       candidate: c,
       divergence,
+      // the trace context the legs were sent (the front end guarantees a valid one)
+      traceId: traceIdOf(this.#requestHeaders[TRACEPARENT]),
       maxDecodedBytes: exp.maxBodyBytes,
       redact: ctx.redact,
     })

@@ -4,6 +4,7 @@
  * ledger. The management port reads this list; it does not define it.
  */
 export const OUTCOMES = [
+  'paused',
   'sampled_out',
   'method_skipped',
   'equal',

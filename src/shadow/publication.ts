@@ -24,6 +24,7 @@ export function serialisePair(key: string, message: PairMessage): Publication | 
       method: message.request.method,
       uri: message.request.uri,
       route: message.request.route,
+      traceId: message.trace_id,
       fingerprint: d?.fingerprint,
       status: d?.status,
       error: d?.error,

@@ -51,3 +51,24 @@ test('a bad URL inside an upstream table still says what was expected', (t) => {
   const failure = loadError(t, { toml: 'candidate = [{ url = "ftp://c.internal" }]\n' })
   assert.match(failure.error.message, /candidate\[0\]\.url = "ftp:\/\/c\.internal": expected an http:\/\//)
 })
+
+test('two upstreams on one origin that disagree on host_header are an error naming both', (t) => {
+  const failure = loadError(t, {
+    toml: [
+      'reference = "http://ref.internal"',
+      'routes = [{ path = "/a", reference = { url = "http://ref.internal/v2", host_header = "upstream" } }]',
+      '',
+    ].join('\n'),
+  })
+  assert.match(
+    lineFor(failure, 'routes[0].reference'),
+    /= "http:\/\/ref\.internal\/v2": gets host_header = "upstream" but reference = "http:\/\/ref\.internal" on the same origin gets "client"/,
+  )
+})
+
+test('the same origin may be a reference with its own Host and a candidate with the client Host', (t) => {
+  const { config } = load(t, {
+    toml: 'reference = { url = "http://svc.internal", host_header = "upstream" }\ncandidate = "http://svc.internal"\n',
+  })
+  assert.equal(config.reference.host_header, 'upstream')
+})

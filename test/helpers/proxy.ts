@@ -25,16 +25,26 @@ export interface RunningProxy {
   divergences(filter?: DivergenceFilter): PairMessage[]
 }
 
+/**
+ * The defaults with `overrides` on top, as a reload would read them (a bad one throws
+ * MiffyError). `reference` and `candidate` are required settings; a test that does not care
+ * gets an address where nothing listens (port 1: refused at once).
+ */
+export function testConfig(overrides: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): MiffyConfig {
+  const upstreams = { reference: 'http://127.0.0.1:1', candidate: 'http://127.0.0.1:1' }
+  return loadConfig({
+    env,
+    cwd: '/nonexistent',
+    overrides: { host: '127.0.0.1', ...upstreams, ...overrides },
+  }).config
+}
+
 export async function startProxy(
   t: TestContext,
   overrides: Record<string, unknown>,
-  options: { sink?: Sink; env?: NodeJS.ProcessEnv } = {},
+  options: { sink?: Sink; env?: NodeJS.ProcessEnv; load?: () => MiffyConfig } = {},
 ): Promise<RunningProxy> {
-  const { config } = loadConfig({
-    env: options.env ?? {},
-    cwd: '/nonexistent',
-    overrides: { host: '127.0.0.1', ...overrides },
-  })
+  const config = testConfig(overrides, options.env)
   const logs: Record<string, unknown>[] = []
   const logger = pino(
     { level: 'debug' },
@@ -44,7 +54,12 @@ export async function startProxy(
       },
     },
   )
-  const app = await buildApp(config, { logger, ...(options.sink ? { sink: options.sink } : {}) })
+  const app = await buildApp(config, {
+    logger,
+    ...(options.sink ? { sink: options.sink } : {}),
+    // what a reload reads: by default the same config again (never the test runner's files)
+    load: options.load ?? (() => config),
+  })
   t.after(() => app.close(2000))
   await app.proxy.listen({ port: 0, host: '127.0.0.1' })
   await app.management.listen({ port: 0, host: '127.0.0.1' })

@@ -29,7 +29,13 @@ test('/readyz reports the sink and stays 200; ?strict follows the sink state', a
   const proxy = await startProxy(t, await unusedReference())
   const res = await request(`${proxy.managementUrl}/readyz`)
   assert.equal(res.statusCode, 200)
-  assert.deepEqual(await res.body.json(), { status: 'ready', sink: { kind: 'log', state: 'ready' } })
+  const body = (await res.body.json()) as Record<string, unknown> & { config: Record<string, unknown> }
+  assert.deepEqual(body.sink, { kind: 'log', state: 'ready' })
+  assert.equal(body.status, 'ready')
+  // which configuration is active: a hash of the effective config and when it was loaded
+  assert.match(String(body.config.hash), /^[0-9a-f]{16}$/)
+  assert.ok(Date.parse(String(body.config.loaded_at)) <= Date.now())
+  assert.deepEqual(body.config.paused, [])
   const strict = await request(`${proxy.managementUrl}/readyz?strict`)
   assert.equal(strict.statusCode, 200)
   await strict.body.text()
