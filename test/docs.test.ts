@@ -39,6 +39,15 @@ test('every key of config.default.toml is in the README configuration table, wit
   }
 })
 
+test('the README shows examples/config.recommended.toml as it is', () => {
+  const file = readFileSync(new URL('../examples/config.recommended.toml', import.meta.url), 'utf8').trimEnd()
+  const marker = readme.indexOf('<!-- recommended-config:')
+  assert.ok(marker >= 0, 'the recommended-config block is in README.md')
+  const start = readme.indexOf('```toml\n', marker) + '```toml\n'.length
+  const end = readme.indexOf('\n```', start)
+  assert.equal(readme.slice(start, end), file, 'copy examples/config.recommended.toml into README.md')
+})
+
 test('every outcome is documented', () => {
   for (const o of OUTCOMES) assert.ok(readme.includes(`| \`${o}\` |`), `outcome ${o} missing from README.md`)
 })

@@ -70,8 +70,12 @@ const DAY_MS = 86_400_000
 const PER_INSTANCE_MS = 60_000
 const INSTANCE_AGE_MS = 30 * DAY_MS
 
+/** Present on one side only, either side: an optional member is optional both ways. */
+const PRESENCE = CHANGE_BITS.missing | CHANGE_BITS.added
+
 export function explains(place: PlaceNoise, d: Difference, context: ExplainContext): boolean {
-  if ((place.changes & CHANGE_BITS[d.change]) === 0) return false
+  const bits = d.change === 'missing' || d.change === 'added' ? PRESENCE : CHANGE_BITS[d.change]
+  if ((place.changes & bits) === 0) return false
   const { reference: a, candidate: b } = d
   switch (d.change) {
     case 'order':

@@ -319,7 +319,8 @@ function segments(text: string, markup: boolean): Segment[] {
   let no = 0
   for (const line of text.split('\n')) {
     no++
-    const pieces = markup ? line.split(/(?<=>)/) : [line]
+    // in markup, every tag and every text between tags is a segment of its own
+    const pieces = markup ? line.split(/(?<=>)|(?=<)/) : [line]
     for (const piece of pieces) {
       const t = piece.trim()
       if (t === '') continue

@@ -65,7 +65,7 @@ export function sameNumber(
 }
 
 export function floatsClose(a: number, b: number, relative: number): boolean {
-  if (!Number.isFinite(a) || !Number.isFinite(b)) return false
+  if (relative === 0 || !Number.isFinite(a) || !Number.isFinite(b)) return false
   const d = Math.abs(a - b)
   return d <= FLOAT_FLOOR || d <= relative * Math.max(Math.abs(a), Math.abs(b))
 }

@@ -10,6 +10,7 @@ import type { MiffyConfig } from '../../src/config/schema.ts'
 import type { PairMessage } from '../../src/diff/model.ts'
 import type { DivergenceFilter } from '../../src/publish/divergence-log.ts'
 import type { Sink } from '../../src/publish/sink.ts'
+import type { Outcome } from '../../src/shadow/outcome.ts'
 
 export interface RunningProxy {
   app: App
@@ -18,7 +19,7 @@ export interface RunningProxy {
   managementUrl: string
   logs: Record<string, unknown>[]
   /** the outcome counts of one route, from the ledger */
-  outcomes(route: string): Record<string, number>
+  outcomes(route: string): Record<Outcome, number>
   /** resolves once every mirror started so far has been compared and counted */
   settled(): Promise<void>
   /** the stored divergences, newest first, parsed from the bytes that were published */
