@@ -332,20 +332,6 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
       d.rust === undefined &&
       /^x-forwarded-(for|proto|host)$/.test(headerName(d.field) ?? ''),
   },
-  // pending fixes (breaking until they land)
-  {
-    id: 'body-phase-word',
-    class: 'breaking',
-    summary:
-      'a leg that fails after its response head is published as `"error": "request"`; Rust said `"body"`',
-    pending:
-      'the lead: src/proxy/forward.ts must set `phase: "body"` on a failed reference leg whose head had arrived (one line; src/proxy/capture.ts does it for the candidate)',
-    explains: (d) =>
-      inScenario(d, 'candidate-cut', 'reference-cut') &&
-      /^payload\.(reference|candidate)\.response\.error$/.test(d.field) &&
-      d.rust === 'body' &&
-      d.miffy === 'request',
-  },
 ]
 
 export interface Verdict {
