@@ -23,3 +23,7 @@ diffs brokers="127.0.0.1:9092" topic="miffy" *args:
 # the benchmarks (writes BENCHMARKS.md)
 bench *args:
     npm run bench -- {{args}}
+
+# the Rust miffy 1.0.1 and miffy side by side (builds the Rust one once; writes COMPAT.md)
+compat:
+    npm run compat

@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
 import type { MiffyConfig } from './config/schema.ts'
+import { ownHostOrigins } from './config/upstream-hosts.ts'
 import { noiseReport } from './diff/noise-report.ts'
 import { managementToken } from './management/access.ts'
 import { createMetrics } from './management/metrics.ts'
@@ -84,7 +85,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   // share is carved out of it, and bodies buffered for comparison get the rest.
   const shares = memoryShares(config)
   const ctx: ShadowContext = {
-    shadowDispatcher: upstreamAgent(maxCandidateTimeout(config)),
+    shadowDispatcher: upstreamAgent(maxCandidateTimeout(config), ownHostOrigins(config, 'shadow')),
     budget: new MemoryBudget(shares.bodies),
     ledger,
     sink,

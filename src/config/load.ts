@@ -13,6 +13,7 @@ import { closestName } from '../did-you-mean.ts'
 import { MiffyError } from '../errors.ts'
 import { readEnv } from './env.ts'
 import { configSchema, type MiffyConfig } from './schema.ts'
+import { hostHeaderConflicts } from './upstream-hosts.ts'
 
 export const DEFAULTS_PATH = fileURLToPath(new URL('../../config.default.toml', import.meta.url))
 
@@ -137,7 +138,10 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   }
 
   const parsed = configSchema.safeParse(tree, { reportInput: true })
-  const issues = [...(parsed.success ? [] : parsed.error.issues), ...missingCandidate(tree)]
+  const issues = [
+    ...(parsed.success ? hostHeaderConflicts(parsed.data) : parsed.error.issues),
+    ...missingCandidate(tree),
+  ]
   if (!parsed.success || issues.length > 0) {
     throw new MiffyError('MIFFY_ERR_CONFIG', formatIssues(issues, files, fromEnv.sources))
   }
@@ -243,10 +247,14 @@ export function formatIssues(
 
 /** The alternative of a union whose problems are not mere type mismatches (it had the right shape). */
 function bestAlternative(alternatives: readonly (readonly z.core.$ZodIssue[])[]): z.core.$ZodIssue[] {
-  const shaped = alternatives.find(
-    (issues) => issues.length > 0 && issues.some((i) => i.code !== 'invalid_type'),
-  )
+  const shaped = alternatives.find((issues) => issues.length > 0 && issues.some((i) => !isMismatch(i)))
   return [...(shaped ?? alternatives[0] ?? [])]
+}
+
+/** A wrong type, or a nested union (an upstream: URL or table) none of whose shapes fit either. */
+function isMismatch(issue: z.core.$ZodIssue): boolean {
+  if (issue.code === 'invalid_type') return true
+  return issue.code === 'invalid_union' && issue.errors.every((alt) => alt.every(isMismatch))
 }
 
 /** The variable that set this key or the nearest enclosing one (`MIFFY_METHODS` for `methods[1]`). */

@@ -97,7 +97,7 @@ const upstreamUrl = z.string().transform(toBaseUrl)
  * The default reference has no default (issue 11: the demo's 127.0.0.1:3000 used silently in
  * production is worse than an error, and the Rust miffy refuses to start without one).
  */
-const defaultReference = z
+const defaultReferenceUrl = z
   .string({
     error: (issue) =>
       issue.input === undefined
@@ -106,8 +106,28 @@ const defaultReference = z
   })
   .transform(toBaseUrl)
 
+/**
+ * Which `Host` an upstream is sent: `client`, the client's own (what the Rust miffy 1.0 did, so
+ * both legs see the same Host), or `upstream`, the upstream's own `host:port`.
+ */
+const hostHeader = z.enum(['client', 'upstream'])
+
+/**
+ * An upstream: its base URL, or a table `{ url = "http://old:3000", host_header = "upstream" }`
+ * when it needs more than a URL. A table without `host_header` takes the top-level one.
+ */
+const upstreamTable = z.strictObject({ url: upstreamUrl, host_header: hostHeader.optional() })
+const upstream = z
+  .union([upstreamUrl, upstreamTable])
+  .transform((v) => (typeof v === 'string' ? { url: v } : v))
+
+/** The top-level reference: an upstream, and required (see defaultReferenceUrl). */
+const defaultReference = z
+  .union([defaultReferenceUrl, upstreamTable])
+  .transform((v) => (typeof v === 'string' ? { url: v } : v))
+
 const candidates = z
-  .union([upstreamUrl, z.array(upstreamUrl).min(1)])
+  .union([upstream, z.array(upstream).min(1)])
   .transform((v) => (Array.isArray(v) ? v : [v]))
 
 const port = z.number().int().min(0).max(65535)
@@ -187,7 +207,7 @@ const experimentControls = {
 const route = z.strictObject({
   path: z.string().min(1),
   key: z.string().min(1).optional(),
-  reference: upstreamUrl.optional(),
+  reference: upstream.optional(),
   candidate: candidates.optional(),
   sample: experimentControls.sample.optional(),
   sample_by: experimentControls.sample_by.optional(),
@@ -258,6 +278,8 @@ export const configSchema = z
      * which sees the routes). Absent: an empty list, never used.
      */
     candidate: candidates.optional().transform((v) => v ?? []),
+    /** the `Host` every upstream gets unless its table says otherwise */
+    host_header: hostHeader,
     reference_timeout: deadline,
     shutdown_timeout: wait,
     workers: z.number().int().min(1).max(64),
@@ -338,3 +360,6 @@ export const configSchema = z
 export type MiffyConfig = z.output<typeof configSchema>
 export type RouteConfig = MiffyConfig['routes'][number]
 export type SampleBy = NonNullable<MiffyConfig['sample_by']>
+/** One upstream as configured: `{ url }`, plus `host_header` when its table set one. */
+export type UpstreamConfig = MiffyConfig['reference']
+export type HostHeader = MiffyConfig['host_header']

@@ -12,6 +12,14 @@ export type BodyRepr = { type: 'json'; value: unknown } | { type: 'bytes'; value
 /** Response headers as serialised by the Rust miffy (http_serde): one string, or a list when repeated. */
 export type HeaderRepr = Record<string, string | string[]>
 
+/**
+ * A failed leg on the topic: `error` is the Rust miffy 1.0's word (`request`: no complete response
+ * head; `body`: the head came, the body failed; `uri`: the upstream URL was invalid), so consumers
+ * that switch on it keep working. `error_detail` (additive) says more: `connection`, `timeout`,
+ * `reset`, `invalid_response` or `error`.
+ */
+export type FailedResponseRepr = { error: string; error_detail?: string }
+
 export type ResponseRepr =
   | {
       status: number
@@ -20,7 +28,7 @@ export type ResponseRepr =
       /** (additive) a body over `max_body_bytes`: not kept (`body` is null), only hashed and measured */
       body_digest?: { sha256: string; bytes: number }
     }
-  | { error: string }
+  | FailedResponseRepr
 
 /** One leg (reference or candidate) as captured by the shadow dispatcher, before representation. */
 export type LegResult =
@@ -42,6 +50,11 @@ export type LegResult =
       ok: false
       /** a short stable word: `timeout`, `connection`, `reset`, `invalid_response`, `memory`, ... */
       error: string
+      /**
+       * (additive) `body` when the failure came after the response head (status and headers), so
+       * the topic says `body` as the Rust miffy did; absent or `request`: before it
+       */
+      phase?: 'request' | 'body'
       durationMs: number
     }
 

@@ -53,9 +53,13 @@ class Stop extends Error {
   }
 }
 
-/** A leg that ended before (or instead of) an answer. */
-export function failedLeg(error: string, url: string, started: number): Captured {
-  return { leg: { ok: false, error, durationMs: performance.now() - started }, url, reserved: 0 }
+/**
+ * A leg that ended before (or instead of) an answer. `afterHead`: the status and headers had come,
+ * so the topic says `body`, the Rust miffy's word for a body that broke off (issue 11).
+ */
+export function failedLeg(error: string, url: string, started: number, afterHead = false): Captured {
+  const leg = { ok: false as const, error, durationMs: performance.now() - started }
+  return { leg: afterHead ? { ...leg, phase: 'body' } : leg, url, reserved: 0 }
 }
 
 export function capture(
@@ -83,7 +87,7 @@ export function capture(
       resolve(result)
     }
     const fail = (error: string) => {
-      end(failedLeg(error, url, started))
+      end(failedLeg(error, url, started, status !== 0))
       controller?.abort(new Stop(error))
     }
     const timer = setTimeout(() => fail('timeout'), Math.max(0, limits.timeoutMs))
@@ -148,7 +152,7 @@ export function capture(
         },
         onResponseError(_c, err) {
           if (done) return
-          end(failedLeg(err instanceof Stop ? err.code : classify(err), url, started))
+          end(failedLeg(err instanceof Stop ? err.code : classify(err), url, started, status !== 0))
         },
       },
     )

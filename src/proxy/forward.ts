@@ -88,7 +88,13 @@ export function forwardToClient(
       if (error !== undefined) {
         if (capture) capture.budget.release(size)
         resolve({
-          leg: { ok: false, error: classify(error), durationMs },
+          // after the head, the body failed: the Rust miffy's word for that is `body`
+          leg: {
+            ok: false,
+            error: classify(error),
+            durationMs,
+            ...(status !== 0 ? { phase: 'body' as const } : {}),
+          },
           capture: 'none',
           reserved: 0,
           clientAborted: clientLeft,

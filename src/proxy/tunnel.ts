@@ -51,6 +51,8 @@ export function tunnel(req: IncomingMessage, socket: Duplex, head: Buffer, optio
     connection: 'upgrade',
     upgrade: req.headers.upgrade!,
   }
+  // host_header = "upstream": node:http then writes the upstream's own host:port (upstream.ts)
+  if (upstream.hostHeader === 'upstream') delete headers.host
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest
   let finished = false
   const done = (status: number) => {

@@ -12,6 +12,7 @@
  */
 import type { MiffyConfig, RouteConfig } from '../config/schema.ts'
 import { configSchema } from '../config/schema.ts'
+import { ownHostOrigins, sameOwnHost } from '../config/upstream-hosts.ts'
 import { parseUpstream, upstreamAgent } from '../proxy/upstream.ts'
 import { RouteTable } from '../routing/route-table.ts'
 import type { Routing } from '../server.ts'
@@ -93,17 +94,20 @@ export function buildGeneration(
   for (const path of previous?.experiments.keys() ?? []) {
     if (!experiments.has(path)) changes.removed.push(path)
   }
-  const sameReference = previous && previous.config.reference_timeout === config.reference_timeout
+  const sameReference =
+    previous &&
+    previous.config.reference_timeout === config.reference_timeout &&
+    sameOwnHost(previous.config, config, 'reference')
   const generation: Generation = {
     number: (previous?.number ?? 0) + 1,
     config,
     identity: configIdentity(config, loadedAt),
     routing: {
       routes: table,
-      reference: parseUpstream(config.reference),
+      reference: parseUpstream(config.reference, config.host_header),
       referenceDispatcher: sameReference
         ? previous.routing.referenceDispatcher
-        : upstreamAgent(config.reference_timeout),
+        : upstreamAgent(config.reference_timeout, ownHostOrigins(config, 'reference')),
     },
     experiments,
     settings,

@@ -17,6 +17,7 @@ export const RELOADABLE_KEYS: ReadonlySet<string> = new Set([
   'routes',
   'reference',
   'candidate',
+  'host_header',
   'reference_timeout',
   // experiment controls (the defaults routes inherit)
   'sample',

@@ -15,6 +15,7 @@
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import type { MiffyConfig } from '../config/schema.ts'
+import { ownHostOrigins, sameOwnHost } from '../config/upstream-hosts.ts'
 import { MiffyError } from '../errors.ts'
 import { upstreamAgent } from '../proxy/upstream.ts'
 import { Redactor } from '../redact/redactor.ts'
@@ -206,9 +207,12 @@ export class Runtime {
   #shareShadowSettings(generation: Generation, previous: Generation): void {
     const ctx = this.#ctx
     const config = generation.config
-    if (previous.maxCandidateTimeout !== generation.maxCandidateTimeout) {
+    if (
+      previous.maxCandidateTimeout !== generation.maxCandidateTimeout ||
+      !sameOwnHost(previous.config, config, 'shadow')
+    ) {
       const old = ctx.shadowDispatcher
-      ctx.shadowDispatcher = upstreamAgent(generation.maxCandidateTimeout)
+      ctx.shadowDispatcher = upstreamAgent(generation.maxCandidateTimeout, ownHostOrigins(config, 'shadow'))
       this.#closeGracefully(old)
     }
     const shares = memoryShares(config)

@@ -89,11 +89,11 @@ function compile(config: MiffyConfig, route: RouteConfig, i: number, onBreaker: 
   }
   const methods = pick('methods')
   const coolDown = pick('breaker_cool_down')
-  const candidates = (route.candidate ?? config.candidate).map(parseUpstream)
+  const candidates = (route.candidate ?? config.candidate).map((c) => parseUpstream(c, config.host_header))
   return {
     route: route.path,
     key: route.key,
-    reference: parseUpstream(route.reference ?? config.reference),
+    reference: parseUpstream(route.reference ?? config.reference, config.host_header),
     candidates,
     picker: new CandidatePicker(
       candidates.map((c) => c.url),
@@ -110,7 +110,7 @@ function compile(config: MiffyConfig, route: RouteConfig, i: number, onBreaker: 
     secondary:
       (route.secondary ?? config.secondary) === undefined
         ? undefined
-        : parseUpstream((route.secondary ?? config.secondary)!),
+        : parseUpstream({ url: (route.secondary ?? config.secondary)! }, config.host_header),
     noiseSampler: new NoiseSampler(pick('noise_sample'), pick('noise_warmup')),
     publishNoise: pick('publish_noise'),
     warmup: new WarmupHold(pick('noise_warmup')),

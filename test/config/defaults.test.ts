@@ -18,8 +18,9 @@ test('with no config.toml and only the upstreams in the environment, the default
     logging: 'human',
     log_level: 'info',
     // no default since issue 11: the fixture sets both (MIFFY_REFERENCE, MIFFY_CANDIDATE)
-    reference: TEST_REFERENCE,
-    candidate: [TEST_CANDIDATE],
+    reference: { url: TEST_REFERENCE },
+    candidate: [{ url: TEST_CANDIDATE }],
+    host_header: 'client',
     reference_timeout: 30_000,
     shutdown_timeout: 10_000,
     headers_timeout: 30_000,

@@ -36,12 +36,12 @@ test('without candidate, routes that all name their own candidate load', (t) => 
     bare: true,
     toml: 'reference = "http://r.internal"\nroutes = [{ path = "/a", candidate = "http://c.internal" }]\n',
   })
-  assert.deepEqual(config.routes[0]?.candidate, ['http://c.internal'])
+  assert.deepEqual(config.routes[0]?.candidate, [{ url: 'http://c.internal' }])
   assert.deepEqual(config.candidate, [])
 })
 
 test('a pure passthrough (no routes) needs only the reference', (t) => {
   const { config } = load(t, { bare: true, env: { MIFFY_REFERENCE: 'http://r.internal' } })
-  assert.equal(config.reference, 'http://r.internal')
+  assert.deepEqual(config.reference, { url: 'http://r.internal' })
   assert.deepEqual(config.routes, [])
 })

@@ -92,3 +92,15 @@ test('shutdown closes an open tunnel instead of waiting for it', async (t) => {
   await closed
   assert.equal(ws.readyState, WebSocket.CLOSED)
 })
+
+test('the tunnel sends the client\'s Host, or the reference\'s own with host_header = "upstream"', async (t) => {
+  const reference = await startEchoServer(t)
+  const proxy = await startProxy(t, { reference: reference.url })
+  const { ws } = await echoThrough(`${proxy.url.replace('http', 'ws')}/chat`, 'x')
+  ws.close()
+  assert.equal(reference.upgrades[0]!.host, new URL(proxy.url).host)
+  const own = await startProxy(t, { reference: { url: reference.url, host_header: 'upstream' } })
+  const second = await echoThrough(`${own.url.replace('http', 'ws')}/chat`, 'y')
+  second.ws.close()
+  assert.equal(reference.upgrades[1]!.host, new URL(reference.url).host)
+})
