@@ -6,6 +6,7 @@ import { MAX_REDACT_DEPTH, pathNames, redactJson, redactJsonText, TOO_DEEP } fro
 import { redactBody, redactDivergence } from '../../src/redact/pair.ts'
 import { redactPairs, redactUrl } from '../../src/redact/query.ts'
 import { REDACTED, Redactor } from '../../src/redact/redactor.ts'
+import { redactText } from '../../src/redact/text.ts'
 import { testConfig } from '../helpers/proxy.ts'
 
 const r = new Redactor(testConfig({}))
@@ -164,4 +165,12 @@ test('text body differences: hidden when shown after a secret name, else redacte
     { path: 'line 7', reference: `Authorization: ${REDACTED}` },
     { path: 'line 9 after "Total:"', reference: '12', candidate: '13' },
   ])
+})
+
+test('text redaction is linear: a 1 MB line of name characters without "=" is scanned once', () => {
+  const line = 'x'.repeat(1_000_000)
+  assert.equal(redactText(line, r), line)
+  assert.equal(redactText(`${line}=1&token=t`, r), `${line}=1&token=${REDACTED}`)
+  const pairs = 'a='.repeat(500_000)
+  assert.equal(redactText(pairs, r), pairs)
 })
