@@ -5,6 +5,7 @@
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { Implementation } from './process.ts'
 
@@ -20,5 +21,7 @@ export function rustMiffy(): Implementation {
         `bash scripts/rust-miffy.sh said (exit ${r.status ?? r.signal}):\n${r.stderr.trim() || '(nothing)'}`,
     )
   }
-  return { name: 'rust', label: `Rust miffy 1.0.1 (${binary})`, command: [binary], cwd: ROOT }
+  // the report is committed: the home folder as ~, never this machine's path
+  const shown = binary.startsWith(homedir()) ? `~${binary.slice(homedir().length)}` : binary
+  return { name: 'rust', label: `Rust miffy 1.0.1 (${shown})`, command: [binary], cwd: ROOT }
 }

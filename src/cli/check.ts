@@ -8,7 +8,7 @@
 
 import pino from 'pino'
 import { Registry } from 'prom-client'
-import { type ConfigSource, loadConfig, tomlKey } from '../config/load.ts'
+import { type ConfigSource, loadConfig, shownPath, tomlKey } from '../config/load.ts'
 import { configSchema, type MiffyConfig } from '../config/schema.ts'
 import { type KafkaPropertyValue, mapKafkaProperties } from '../publish/kafka-properties.ts'
 import { LogSink } from '../publish/log-sink.ts'
@@ -136,7 +136,7 @@ const COLUMN = 44
 function render(entries: Entry[], files: readonly string[]): string {
   const lines = [
     '# miffy check: the configuration is valid',
-    `# read ${files.join(', ')}, then the environment`,
+    `# read ${files.map((f) => shownPath(f)).join(', ')}, then the environment`,
   ]
   let table = ''
   for (const e of entries) {

@@ -5,7 +5,7 @@
  * its value, where the value came from, and what was expected.
  */
 import { existsSync, readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
+import { isAbsolute, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse as parseToml, TomlError } from 'smol-toml'
 import type { z } from 'zod'
@@ -91,6 +91,15 @@ function has(tree: Tree, key: string): boolean {
   return Object.hasOwn(tree, key)
 }
 
+/**
+ * A file's path as messages show it: relative to the working directory when it is below it
+ * (`config.toml`, `config.default.toml` when miffy runs from its folder), else absolute.
+ */
+export function shownPath(path: string, cwd = process.cwd()): string {
+  const rel = relative(cwd, path)
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path
+}
+
 export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const env = options.env ?? process.env
   const cwd = options.cwd ?? process.cwd()
@@ -118,7 +127,7 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
   }
   tree = merge(tree, user)
-  if (files.length > 1) recordSources(user, [], { layer: 'file', name: files[1]! }, sources)
+  if (files.length > 1) recordSources(user, [], { layer: 'file', name: shownPath(files[1]!, cwd) }, sources)
 
   const fromEnv = readEnv(env)
   tree = merge(tree, fromEnv.values)
@@ -143,7 +152,14 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     ...missingCandidate(tree),
   ]
   if (!parsed.success || issues.length > 0) {
-    throw new MiffyError('MIFFY_ERR_CONFIG', formatIssues(issues, files, fromEnv.sources))
+    throw new MiffyError(
+      'MIFFY_ERR_CONFIG',
+      formatIssues(
+        issues,
+        files.map((f) => shownPath(f, cwd)),
+        fromEnv.sources,
+      ),
+    )
   }
   return { config: deepFreeze(parsed.data), files, warnings: fromEnv.warnings, sources, input: tree }
 }
