@@ -21,6 +21,7 @@ import {
   type MappedKafkaProperties,
   mapKafkaProperties,
 } from './kafka-properties.ts'
+import { fixKafkajsIdleLoop } from './kafkajs-idle-loop.ts'
 import type { Accepted, Sink, SinkState } from './sink.ts'
 
 export interface KafkaSinkOptions {
@@ -126,6 +127,8 @@ export class KafkaSink implements Sink {
   constructor(options: KafkaSinkOptions) {
     this.#topic = options.topic
     this.#log = options.logger
+    if (!fixKafkajsIdleLoop())
+      this.#log.debug('kafkajs RequestQueue not as expected; its 1 ms idle loop stays')
     // Throws MiffyError(MIFFY_ERR_KAFKA_PROPERTY) on a bad property: start-up stops with the reason.
     this.#mapped = mapKafkaProperties(options.properties)
     for (const warning of this.#mapped.warnings) this.#log.warn(warning)
