@@ -1,18 +1,44 @@
 /**
- * miffy under test: `node src/main.ts` configured through MIFFY_* variables, on ports chosen up
+ * miffy under test, started as `npm start` starts it (the node flags and the compiled entry point
+ * read from package.json's `start` script, `dist/` built once per run by `npm run build`), or
+ * from its TypeScript sources by type stripping (`entry: 'ts'`, to measure what that costs).
+ * Configured through MIFFY_* variables, on ports chosen up
  * front (so that workers sharing the port need no discovery), with access logs off (log level
  * warn: an access line per request would be part of the measurement otherwise). Readiness is
  * the management port answering and the proxy port accepting.
  *
  * Also: reading its Prometheus metrics into the outcome counts the report shows.
  */
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { processTree } from './proc-stats.ts'
 import { type Managed, startProcess, waitForPort } from './processes.ts'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url))
+const TS_MAIN = join(ROOT, 'src', 'main.ts')
+
+/**
+ * What `npm start` runs: `[...node flags, entry]` from package.json's `start` script
+ * (`exec node FLAGS dist/main.js`), so the benchmark measures production's settings.
+ */
+export function startCommand(): { flags: string[]; entry: string } {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  const words = pkg.scripts.start.split(/\s+/).filter((w) => w !== '' && w !== 'exec')
+  if (words[0] !== 'node' || words.length < 2) {
+    throw new Error(`package.json's start script is not "node [flags] entry": ${pkg.scripts.start}`)
+  }
+  return { flags: words.slice(1, -1), entry: join(ROOT, words.at(-1)!) }
+}
+
+/** `npm run build` (tsc emit to dist/), once per benchmark run, before any miffy starts. */
+export function buildDist(): void {
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
+  const out = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' })
+  if (out.status !== 0) throw new Error(`npm run build failed:\n${out.stdout}${out.stderr}`)
+}
 
 /** The experiment route of every mirroring scenario; the load hits `/api/42`. */
 export const ROUTE = '/api/{id}'
@@ -32,6 +58,8 @@ export interface MiffyOptions {
   env?: Record<string, string>
   /** extra node flags, e.g. --cpu-prof */
   nodeArgs?: string[]
+  /** `dist` (default): as `npm start` runs it; `ts`: src/main.ts with the same flags */
+  entry?: 'dist' | 'ts'
 }
 
 export interface Miffy {
@@ -70,7 +98,9 @@ export function miffyEnv(o: MiffyOptions): NodeJS.ProcessEnv {
 }
 
 export async function startMiffy(o: MiffyOptions): Promise<Miffy> {
-  const proc = startProcess(`miffy-${o.port}`, process.execPath, [...(o.nodeArgs ?? []), MAIN], {
+  const { flags, entry } = startCommand()
+  const main = o.entry === 'ts' ? TS_MAIN : entry
+  const proc = startProcess(`miffy-${o.port}`, process.execPath, [...flags, ...(o.nodeArgs ?? []), main], {
     dir: o.dir,
     env: miffyEnv(o),
     cwd: ROOT,

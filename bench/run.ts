@@ -30,6 +30,7 @@
  *                        at a closed port instead of killing the broker)
  *   --kafka-version V    the broker started by default (4.1)
  *   --no-kafka           no broker: miffy uses its log sink; Kafka-down still runs (closed port)
+ *   --miffy-node-args S  extra node flags for miffy, after npm start's (e.g. V8 heap settings to try)
  *   --no-rust-build      run the Rust miffy only if its binary is already built (else skip it)
  *   --cpu-prof DIR       run miffy and the Node floor under `node --cpu-prof`, profiles into DIR
  *                        (summarise them with `node bench/profile-summary.ts DIR`)
@@ -48,7 +49,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { type LoadResult, type LoadTool, runLoad, wrkAvailable, wrkVersion } from './load.ts'
-import { type Metrics, type Miffy, outcomes, ROOT, settle, startMiffy, sum } from './miffy.ts'
+import { buildDist, type Metrics, type Miffy, outcomes, ROOT, settle, startMiffy, sum } from './miffy.ts'
 import { NGINX_MISSING, nginxBinary, nginxVersion, startNginx } from './nginx.ts'
 import { startNodeFloor } from './node-floor.ts'
 import { type Origin, startOrigin } from './origin.ts'
@@ -83,6 +84,8 @@ export interface BenchOptions {
   noKafka: boolean
   cpuProf: string | undefined
   rustBuild: boolean
+  /** extra node flags for miffy, split on spaces */
+  miffyNodeArgs: string[]
   recoveryRate: number
   recoveryBacklog: number
   /** re-render the report from this results file instead of running */
@@ -115,6 +118,7 @@ function parseOptions(argv: string[]): BenchOptions {
       'no-kafka': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       'no-rust-build': { type: 'boolean', default: false },
+      'miffy-node-args': { type: 'string' },
       'recovery-rate': { type: 'string' },
       'recovery-backlog': { type: 'string' },
       render: { type: 'string' },
@@ -126,6 +130,7 @@ function parseOptions(argv: string[]): BenchOptions {
       'usage: npm run bench -- [--seconds N] [--slow-seconds N] [--warmup N] [--connections N] [--smoke]\n' +
         '         [--rounds N] [--only a,b] [--out FILE] [--svg FILE] [--json FILE] [--load wrk|autocannon]\n' +
         '         [--kafka-brokers H:P | --no-kafka] [--kafka-version 4.1] [--cpu-prof DIR] [--no-rust-build]\n' +
+        '         [--miffy-node-args "--max-semi-space-size=2 ..."]\n' +
         '         [--recovery-rate 500] [--recovery-backlog 10000]\n' +
         '       npm run bench -- --render bench/results/latest.json [--out FILE] [--svg FILE]\n' +
         `scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`,
@@ -184,6 +189,7 @@ function parseOptions(argv: string[]): BenchOptions {
     noKafka: values['no-kafka'],
     cpuProf: values['cpu-prof'] && resolve(values['cpu-prof']),
     rustBuild: !values['no-rust-build'],
+    miffyNodeArgs: (values['miffy-node-args'] ?? '').split(/\s+/).filter((a) => a !== ''),
     recoveryRate: number('recovery-rate', values['recovery-rate'], 500),
     recoveryBacklog: number('recovery-backlog', values['recovery-backlog'], smoke ? 500 : 10_000),
     render: values.render && resolve(values.render),
@@ -289,6 +295,7 @@ async function startProxy(
   const { o } = ctx
   const cpuProf = (name: string) =>
     o.cpuProf ? { nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${join(o.cpuProf, name)}`] } : {}
+  const profArgs = (name: string) => cpuProf(name).nodeArgs ?? []
   if (s.proxy === 'nginx') {
     const nginx = await startNginx({
       port: ports.proxy,
@@ -355,7 +362,8 @@ async function startProxy(
       topic: ctx.topic,
       workers: s.workers,
       dir,
-      ...cpuProf(s.name),
+      nodeArgs: [...o.miffyNodeArgs, ...profArgs(s.name)],
+      ...(s.entry ? { entry: s.entry } : {}),
     })
     procs.unshift(miffy.proc)
     const started: Started = {
@@ -849,6 +857,7 @@ export async function runBench(
   const rust = chosen.some((s) => s.proxy === 'rust') ? rustMiffyBinary(o.rustBuild) : undefined
   if (rust && 'error' in rust) log(`the Rust miffy's scenarios are skipped: ${rust.error}`)
   if (rust) planned += 60
+  if (chosen.some((s) => s.proxy === 'miffy')) buildDist()
   const watchdog = setTimeout(
     () => {
       log(`benchmark overran twice its planned ${planned} s: killing everything`)
@@ -949,6 +958,7 @@ export async function runBench(
     writeFileSync(o.json, `${JSON.stringify(run, null, 2)}\n`)
   }
   if (o.out && o.svg) {
+    mkdirSync(dirname(o.out), { recursive: true })
     writeReport(run, o.out, o.svg)
     log(`wrote ${o.out} and ${o.svg}`)
   }

@@ -33,6 +33,8 @@ export interface Scenario {
   long?: boolean
   /** runs once, in the last round, whatever --rounds says (long and non-load scenarios) */
   once?: boolean
+  /** miffy only: `ts` runs src/main.ts by type stripping instead of `npm start`'s dist/main.js */
+  entry?: 'ts'
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -189,6 +191,17 @@ export const SCENARIOS: readonly Scenario[] = [
     workers: 1,
     kind: 'idle',
     once: true,
+  },
+  {
+    name: 'idle-ts',
+    title: 'miffy idle, run from its TypeScript sources (type stripping) instead of dist/',
+    proxy: 'miffy',
+    candidate: 'equal',
+    kafka: 'up',
+    workers: 1,
+    kind: 'idle',
+    once: true,
+    entry: 'ts',
   },
   {
     name: 'rust-idle',
