@@ -10,8 +10,8 @@
  * last one given wins in V8), so `--variant 'none='` is what npm start runs today.
  * Writes FILE (default bench/heap-flags.md) with the command, the machine and the table.
  */
-import { writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { ROOT, startCommand } from './miffy.ts'
@@ -49,6 +49,11 @@ const log = (s: string) => process.stderr.write(`${s}\n`)
 
 /** results[variant][scenario] = one result per round */
 const results = variants.map(() => new Map<string, ScenarioResult[]>())
+/** gc[variant][scenario] = the share of miffy's life spent in GC pauses, one per round */
+const gc = variants.map(() => new Map<string, number[]>())
+const PROBE = join(ROOT, 'bench', 'gc-probe.mjs')
+const probeOut = join(tmpdir(), `miffy-gc-probe-${process.pid}.jsonl`)
+process.env.GC_PROBE_OUT = probeOut
 const startedAt = new Date()
 for (let round = 1; round <= rounds; round++) {
   for (const [i, v] of variants.entries()) {
@@ -64,13 +69,25 @@ for (let round = 1; round <= rounds; round++) {
         '--out',
         join(ROOT, 'bench', 'results', 'heap-flags-last.md'),
         ...(brokers ? ['--kafka-brokers', brokers] : []),
-        ...(v.flags ? [`--miffy-node-args=${v.flags}`] : []),
+        `--miffy-node-args=--import=${PROBE} ${v.flags}`,
       ],
       () => {},
     )
     for (const r of run.results) {
       const m = results[i]!
       m.set(r.scenario.name, [...(m.get(r.scenario.name) ?? []), r])
+    }
+    // One line per miffy process, in the order the scenarios ran (none if it was SIGKILLed).
+    const lines = existsSync(probeOut) ? readFileSync(probeOut, 'utf8').trim().split('\n') : []
+    if (lines.length !== run.results.length)
+      log(`  GC probe: ${lines.length} lines for ${run.results.length} scenarios`)
+    rmSync(probeOut, { force: true })
+    if (lines.length === run.results.length) {
+      for (const [k, r] of run.results.entries()) {
+        const { gcMs, uptimeMs } = JSON.parse(lines[k]!) as { gcMs: number; uptimeMs: number }
+        const m = gc[i]!
+        m.set(r.scenario.name, [...(m.get(r.scenario.name) ?? []), gcMs / uptimeMs])
+      }
     }
   }
 }
@@ -93,11 +110,12 @@ const rssOf = (i: number, name: string) =>
   median((results[i]!.get(name) ?? []).flatMap((r) => (r.rss ? [r.rss.peak / 2 ** 20] : [])))
 const rpsOf = (i: number, name: string) =>
   median((results[i]!.get(name) ?? []).flatMap((r) => (r.load ? [r.load.rps] : [])))
+const gcOf = (i: number, name: string) => median(gc[i]!.get(name) ?? [])
 
 const head = ['Flags (after npm start’s)']
 for (const s of scenarios) {
   if (s === 'idle') head.push('idle: peak RSS')
-  else head.push(`${s}: CPU/req`, `${s}: req/s`, `${s}: peak RSS`)
+  else head.push(`${s}: CPU/req`, `${s}: req/s`, `${s}: GC`, `${s}: peak RSS`)
 }
 const rows = variants.map((v, i) => {
   const cells = [`${v.name} (\`${v.flags || '—'}\`)`]
@@ -112,6 +130,7 @@ const rows = variants.map((v, i) => {
     cells.push(
       `${Math.round(cpu)} µs (${(cpu / cpuOf(0, s)).toFixed(2)}×)`,
       `${Math.round(rpsOf(i, s))}`,
+      `${(gcOf(i, s) * 100).toFixed(1)} %`,
       rssCell,
     )
   }
@@ -129,7 +148,8 @@ const md = `# V8 heap settings against CPU
 Written by \`bench/heap-flags.ts\`: the scenarios ${scenarios.map((s) => `\`${s}\``).join(', ')} of
 \`bench/run.ts\`, ${values.seconds} s each, once per set of flags per round, ${rounds} interleaved rounds
 (medians; ratios against the first row, measured in the same rounds). npm start's own flags at the
-time: \`${flags.join(' ')}\`.
+time: \`${flags.join(' ')}\`. GC: the share of miffy's life (start to exit, load included) spent in
+garbage-collection pauses on its main thread (\`bench/gc-probe.mjs\`, loaded into every variant).
 
     node bench/heap-flags.ts ${args}
 

@@ -62,6 +62,10 @@ export interface Recovery {
   errors: { normal: number; outage: number; drain: number }
   /** RSS when the outage began, when the backlog was full, when it was drained */
   rss: { at: string; bytes: number }[]
+  /** miffy: the longest its main thread's event loop was held up, before and while draining */
+  loopDelayMs?: { normal: number; drain: number }
+  /** the proxy's main thread's CPU (ms per s) before the outage and while the backlog drained */
+  mainThreadCpuMsPerS?: { normal: number; drain: number }
 }
 
 export interface Code {
@@ -654,6 +658,10 @@ export function renderRecovery(run: RunResult): string {
       `${fmtMs(v.p99Us.outage)} (${v.requests.outage})`,
       `${fmtMs(v.p99Us.drain)} (${v.requests.drain})`,
       `**${x(ratio(v.p99Us.drain, v.p99Us.normal))}**`,
+      v.loopDelayMs ? `${v.loopDelayMs.normal.toFixed(1)} / ${v.loopDelayMs.drain.toFixed(1)} ms` : '—',
+      v.mainThreadCpuMsPerS
+        ? `${Math.round(v.mainThreadCpuMsPerS.normal)} / ${Math.round(v.mainThreadCpuMsPerS.drain)} ms/s`
+        : '—',
       `${v.errors.normal + v.errors.outage + v.errors.drain}`,
       v.rss.map((m) => `${m.at} ${fmtMiB(m.bytes)}`).join(', '),
       pub,
@@ -669,7 +677,11 @@ holds the backlog (miffy: \`miffy_outbox_messages\`; the Rust miffy: divergences
 held by librdkafka) the broker is restarted, and the load goes on until the backlog is
 delivered. p99 *before*: the requests due before the outage (after the warm-up); *drain*: those due from
 0.5 s before the first delivery after the outage to 1 s after the last message of the backlog.
-Requests in each window in brackets.
+Requests in each window in brackets. Event-loop delay: the longest miffy's main thread was held up
+in each window (\`bench/loop-probe.mjs\`, 100 ms samples of \`monitorEventLoopDelay\`): the proxy's own
+stall, apart from what the rest of the machine does to the client's latency. Main thread CPU: the
+proxy's main thread's CPU time per second of each window (/proc/PID/task/PID/stat; for miffy,
+the thread that serves clients, whatever its Kafka worker does).
 
 ${markdownTable(
   [
@@ -682,6 +694,8 @@ ${markdownTable(
     'p99 outage',
     'p99 drain',
     'Drain / before',
+    'Event-loop delay, max before / drain',
+    'Main thread CPU before / drain',
     'Errors',
     'RSS',
     'Publish (miffy_publish_total)',

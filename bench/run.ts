@@ -31,6 +31,7 @@
  *   --kafka-version V    the broker started by default (4.1)
  *   --no-kafka           no broker: miffy uses its log sink; Kafka-down still runs (closed port)
  *   --miffy-node-args S  extra node flags for miffy, after npm start's (e.g. V8 heap settings to try)
+ *   --no-build           measure dist/ as it is, without `npm run build` first (to compare builds)
  *   --no-rust-build      run the Rust miffy only if its binary is already built (else skip it)
  *   --cpu-prof DIR       run miffy and the Node floor under `node --cpu-prof`, profiles into DIR
  *                        (summarise them with `node bench/profile-summary.ts DIR`)
@@ -42,7 +43,7 @@
 
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, release, tmpdir, totalmem } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -54,7 +55,15 @@ import { NGINX_MISSING, nginxBinary, nginxVersion, startNginx } from './nginx.ts
 import { startNodeFloor } from './node-floor.ts'
 import { type Origin, startOrigin } from './origin.ts'
 import { type PacedSamples, windowQuantile } from './paced-load.ts'
-import { processTree, type RssSample, RssSampler, rssBytes, summariseRss, treeCpu } from './proc-stats.ts'
+import {
+  processTree,
+  type RssSample,
+  RssSampler,
+  rssBytes,
+  summariseRss,
+  threadCpu,
+  treeCpu,
+} from './proc-stats.ts'
 import { freePorts, killAllSync, type Managed, startProcess, stopAll } from './processes.ts'
 import { type Code, type RunResult, renderTable, type ScenarioResult, writeReport } from './report.ts'
 import {
@@ -84,6 +93,8 @@ export interface BenchOptions {
   noKafka: boolean
   cpuProf: string | undefined
   rustBuild: boolean
+  /** false: run dist/ as it is */
+  build: boolean
   /** extra node flags for miffy, split on spaces */
   miffyNodeArgs: string[]
   recoveryRate: number
@@ -118,6 +129,7 @@ function parseOptions(argv: string[]): BenchOptions {
       'no-kafka': { type: 'boolean', default: false },
       'cpu-prof': { type: 'string' },
       'no-rust-build': { type: 'boolean', default: false },
+      'no-build': { type: 'boolean', default: false },
       'miffy-node-args': { type: 'string' },
       'recovery-rate': { type: 'string' },
       'recovery-backlog': { type: 'string' },
@@ -129,7 +141,7 @@ function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(
       'usage: npm run bench -- [--seconds N] [--slow-seconds N] [--warmup N] [--connections N] [--smoke]\n' +
         '         [--rounds N] [--only a,b] [--out FILE] [--svg FILE] [--json FILE] [--load wrk|autocannon]\n' +
-        '         [--kafka-brokers H:P | --no-kafka] [--kafka-version 4.1] [--cpu-prof DIR] [--no-rust-build]\n' +
+        '         [--kafka-brokers H:P | --no-kafka] [--kafka-version 4.1] [--cpu-prof DIR] [--no-rust-build] [--no-build]\n' +
         '         [--miffy-node-args "--max-semi-space-size=2 ..."]\n' +
         '         [--recovery-rate 500] [--recovery-backlog 10000]\n' +
         '       npm run bench -- --render bench/results/latest.json [--out FILE] [--svg FILE]\n' +
@@ -189,6 +201,7 @@ function parseOptions(argv: string[]): BenchOptions {
     noKafka: values['no-kafka'],
     cpuProf: values['cpu-prof'] && resolve(values['cpu-prof']),
     rustBuild: !values['no-rust-build'],
+    build: !values['no-build'],
     miffyNodeArgs: (values['miffy-node-args'] ?? '').split(/\s+/).filter((a) => a !== ''),
     recoveryRate: number('recovery-rate', values['recovery-rate'], 500),
     recoveryBacklog: number('recovery-backlog', values['recovery-backlog'], smoke ? 500 : 10_000),
@@ -353,6 +366,9 @@ async function startProxy(
       } else note = 'no Kafka: log sink'
     }
     const code = codeVersion()
+    // The recovery scenario also records the main thread's event-loop delay (bench/loop-probe.mjs).
+    const probe = s.kind === 'kafka-recovery' ? [`--import=${LOOP_PROBE}`] : []
+    if (probe.length > 0) process.env.LOOP_PROBE_OUT = join(dir, 'event-loop.jsonl')
     const miffy = await startMiffy({
       port: ports.proxy,
       managementPort: ports.management,
@@ -362,9 +378,10 @@ async function startProxy(
       topic: ctx.topic,
       workers: s.workers,
       dir,
-      nodeArgs: [...o.miffyNodeArgs, ...profArgs(s.name)],
+      nodeArgs: [...o.miffyNodeArgs, ...probe, ...profArgs(s.name)],
       ...(s.entry ? { entry: s.entry } : {}),
     })
+    delete process.env.LOOP_PROBE_OUT
     procs.unshift(miffy.proc)
     const started: Started = {
       target: miffy.url,
@@ -568,6 +585,19 @@ async function measureIdle(s: Scenario, started: Started, ctx: RunContext): Prom
 }
 
 const PACED = fileURLToPath(new URL('./paced-load.ts', import.meta.url))
+const LOOP_PROBE = fileURLToPath(new URL('./loop-probe.mjs', import.meta.url))
+
+/** The largest event-loop delay (ms) bench/loop-probe.mjs saw in [fromMs, toMs), if it ran. */
+function loopDelay(file: string, fromMs: number, toMs: number): number | undefined {
+  if (!existsSync(file)) return undefined
+  let max = 0
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (line === '') continue
+    const { t, max: m } = JSON.parse(line) as { t: number; max: number }
+    if (t >= fromMs && t < toMs) max = Math.max(max, m)
+  }
+  return max
+}
 
 /**
  * A paced load at --recovery-rate through the whole scenario; `normal` seconds with Kafka up, the
@@ -618,6 +648,12 @@ async function measureRecovery(
   )
   const rss = (at: string) => ({ at, bytes: rssBytes(processTree(rootPid!)) })
   const events: Record<string, number> = {}
+  /** the main thread's CPU time (µs) at some of the events */
+  const mainCpu: Record<string, number> = {}
+  const mark = (name: string) => {
+    events[name] = Date.now()
+    mainCpu[name] = threadCpu(rootPid!)
+  }
   const marks: { at: string; bytes: number }[] = []
   const before = miffy ? await miffy.metrics() : undefined
   const cpu0 = treeCpu(rootPid!)
@@ -628,12 +664,12 @@ async function measureRecovery(
   try {
     // Unmeasured: JIT and connection pools warm up at the paced rate.
     await sleep(Math.max(1, o.warmupSeconds) * 1000)
-    events.start = Date.now()
+    mark('start')
     await sleep(o.seconds * 1000)
     const published0 = (await publishedSoFar()) ?? 0
     candidateAtOutage = await candidateSoFar()
     marks.push(rss('outage'))
-    events.outage = Date.now()
+    mark('outage')
     await kafka.down()
     log(`  broker killed; filling a backlog of ${wanted} at ${rate} req/s`)
     const fillDeadline = Date.now() + (wanted / rate) * 2_000 + 10_000
@@ -652,9 +688,9 @@ async function measureRecovery(
     const drainDeadline = Date.now() + 120_000
     while (Date.now() < drainDeadline) {
       const p = (await publishedSoFar()) ?? published0
-      if (events.drainStart === undefined && p > published0) events.drainStart = Date.now()
+      if (events.drainStart === undefined && p > published0) mark('drainStart')
       if (p - published0 >= backlogReached) {
-        events.drained = Date.now()
+        mark('drained')
         drained = true
         break
       }
@@ -676,6 +712,16 @@ async function measureRecovery(
   const drainTo = (events.drained ?? Date.now()) + 1_000
   const drain = windowQuantile(paced, drainFrom, drainTo)
   const load = loadResultOf(paced)
+  const loopFile = join(dir, 'event-loop.jsonl')
+  const loopNormal = loopDelay(loopFile, events.start!, events.outage!)
+  const loopDrain = loopDelay(loopFile, drainFrom, drainTo)
+  /** the main thread's CPU, ms per second, between two events */
+  const share = (a: string, b: string) =>
+    mainCpu[a] !== undefined && mainCpu[b] !== undefined && events[b]! > events[a]!
+      ? (mainCpu[b]! - mainCpu[a]!) / 1000 / ((events[b]! - events[a]!) / 1000)
+      : undefined
+  const cpuNormal = share('start', 'outage')
+  const cpuDrain = share('drainStart', 'drained')
   const result: ScenarioResult = {
     ...common(s, started, load.durationSeconds, cpuDelta(cpu0, cpu1), samples, load.requests),
     load,
@@ -689,6 +735,12 @@ async function measureRecovery(
       requests: { normal: normal.count, outage: outage.count, drain: drain.count },
       errors: { normal: normal.errors, outage: outage.errors, drain: drain.errors },
       rss: marks,
+      ...(loopNormal !== undefined && loopDrain !== undefined
+        ? { loopDelayMs: { normal: loopNormal, drain: loopDrain } }
+        : {}),
+      ...(cpuNormal !== undefined && cpuDrain !== undefined
+        ? { mainThreadCpuMsPerS: { normal: cpuNormal, drain: cpuDrain } }
+        : {}),
     },
   }
   if (before && after) {
@@ -758,7 +810,7 @@ function oneLine(r: ScenarioResult): string {
     `${r.miffy ? `, outcomes ${JSON.stringify(r.miffy.outcomes)}, publish ${JSON.stringify(r.miffy.publish)}` : ''}` +
     `${r.candidateRequests !== undefined ? `, candidate got ${r.candidateRequests}` : ''}` +
     `${r.topicMessages !== undefined ? `, topic gained ${r.topicMessages}` : ''}` +
-    `${rec ? `; backlog ${rec.backlog}, drained in ${rec.drainMs ?? '?'} ms, p99 normal ${(rec.p99Us.normal / 1000).toFixed(2)} ms, outage ${(rec.p99Us.outage / 1000).toFixed(2)} ms, drain ${(rec.p99Us.drain / 1000).toFixed(2)} ms` : ''}`
+    `${rec ? `; backlog ${rec.backlog}, drained in ${rec.drainMs ?? '?'} ms, p99 normal ${(rec.p99Us.normal / 1000).toFixed(2)} ms, outage ${(rec.p99Us.outage / 1000).toFixed(2)} ms, drain ${(rec.p99Us.drain / 1000).toFixed(2)} ms${rec.loopDelayMs ? `; event-loop delay max ${rec.loopDelayMs.normal.toFixed(1)} ms before, ${rec.loopDelayMs.drain.toFixed(1)} ms draining` : ''}${rec.mainThreadCpuMsPerS ? `; main thread CPU ${Math.round(rec.mainThreadCpuMsPerS.normal)} ms/s before, ${Math.round(rec.mainThreadCpuMsPerS.drain)} ms/s draining` : ''}` : ''}`
   )
 }
 
@@ -857,7 +909,7 @@ export async function runBench(
   const rust = chosen.some((s) => s.proxy === 'rust') ? rustMiffyBinary(o.rustBuild) : undefined
   if (rust && 'error' in rust) log(`the Rust miffy's scenarios are skipped: ${rust.error}`)
   if (rust) planned += 60
-  if (chosen.some((s) => s.proxy === 'miffy')) buildDist()
+  if (o.build && chosen.some((s) => s.proxy === 'miffy')) buildDist()
   const watchdog = setTimeout(
     () => {
       log(`benchmark overran twice its planned ${planned} s: killing everything`)
