@@ -370,7 +370,8 @@ export function rustHeadlines(run: RunResult): Headline[] {
     undefined,
   )
 
-  const rss = (label: string, mine: string, peer: string, limitMiB: number) => {
+  /** `which`: the peak under load; at idle, the end of the window (after it has been idle a while) */
+  const rss = (label: string, mine: string, peer: string, limitMiB: number, which: 'peak' | 'end') => {
     const a = get(mine)
     const b = get(peer)
     if (a?.status !== 'ok' || !a.rss) {
@@ -383,24 +384,31 @@ export function rustHeadlines(run: RunResult): Headline[] {
       })
       return
     }
+    const value = a.rss[which]
+    const peerText =
+      b?.status === 'ok' && b.rss
+        ? `the Rust miffy ${fmtMiB(b.rss[which])} (${x(ratio(value, b.rss[which]))})`
+        : status(peer)
     out.push({
       label,
-      value: fmtMiB(a.rss.peak),
+      value: fmtMiB(value),
       target: `≤ ${limitMiB} MiB`,
-      met: a.rss.peak <= limitMiB * MiB,
-      detail:
-        b?.status === 'ok' && b.rss
-          ? `the Rust miffy ${fmtMiB(b.rss.peak)} (${x(ratio(a.rss.peak, b.rss.peak))})`
-          : status(peer),
+      met: value <= limitMiB * MiB,
+      detail: `${peerText}${which === 'end' ? `; peak ${fmtMiB(a.rss.peak)}` : ''}`,
     })
   }
-  rss('peak RSS, mirrored load (equal answers)', 'mirror-equal', 'rust-mirror-equal', 150)
-  rss('peak RSS, every pair differs and is published', 'mirror-differ', 'rust-mirror-differ', 200)
-  rss('peak RSS at idle', 'idle', 'rust-idle', 80)
-  const floorIdle = get('node-floor-idle')
+  rss('peak RSS, mirrored load (equal answers)', 'mirror-equal', 'rust-mirror-equal', 150, 'peak')
+  rss('peak RSS, every pair differs and is published', 'mirror-differ', 'rust-mirror-differ', 200, 'peak')
+  rss('RSS at idle (after 10 s without a request)', 'idle', 'rust-idle', 80, 'end')
   const last = out.at(-1)
-  if (last?.label === 'peak RSS at idle' && floorIdle?.status === 'ok' && floorIdle.rss) {
-    last.detail += `; the Node floor (bare node:http + undici) ${fmtMiB(floorIdle.rss.peak)}`
+  for (const [name, what] of [
+    ['idle-ts', 'miffy run from its .ts sources'],
+    ['node-floor-idle', 'the Node floor'],
+  ] as const) {
+    const r = get(name)
+    if (last?.label.startsWith('RSS at idle') && r?.status === 'ok' && r.rss) {
+      last.detail += `; ${what} ${fmtMiB(r.rss.end)}`
+    }
   }
 
   const slow = get('rust-candidate-slow')
@@ -705,6 +713,28 @@ ${markdownTable(
 `
 }
 
+/**
+ * What the separate measurements found (each file has its own command, machine and date): they
+ * explain the memory rows and the choices behind the settings this run measured.
+ */
+export function renderMemoryNotes(): string {
+  return `
+## Memory, heap settings and the Kafka client
+
+- \`bench/startup-memory.md\` (\`node bench/startup-memory.ts\`): what each dependency and miffy's
+  own modules cost resident at start-up, in the order miffy loads them.
+- \`bench/heap-flags.md\` (\`node bench/heap-flags.ts\`): V8 semi-space sizes against CPU per request,
+  GC share and peak RSS; the choice in npm start's flags comes from it.
+- \`bench/profiles.md\`: where miffy's CPU goes against the Rust miffy's on the same load.
+- Kafka client: kafkajs stays. \`node bench/kafka-clients.ts\` measured @platformatic/kafka at about
+  half kafkajs's CPU per message, but its module costs several times kafkajs's resident memory at
+  start-up (it loads schema-registry code: ajv, protobufjs, avsc), against the sidecar memory targets;
+  librdkafka-based clients cannot be installed here (their install downloads a prebuilt binary).
+  kafkajs runs in a worker thread (\`src/publish/kafka-worker.ts\`): its encoding and CRC-32C no
+  longer share the proxy's event loop (see the Kafka recovery rows).
+`
+}
+
 function describeCode(run: RunResult): string {
   const one = (c: Code) =>
     `commit ${c.commit}${c.dirty.length > 0 ? ` with uncommitted changes in ${c.dirty.map((f) => `\`${f}\``).join(', ')}` : ''}`
@@ -756,7 +786,7 @@ publishes.
 ## Headline ratios
 
 ${renderHeadlines(run)}
-${renderFloor(run)}
+${renderFloor(run)}${renderMemoryNotes()}
 ## All scenarios
 
 ${renderTable(run)}

@@ -2,8 +2,9 @@
  * What each part of miffy costs in resident memory before it serves anything: one fresh Node
  * process per trial loads miffy's dependencies one after the other, in the order miffy loads
  * them, and reads its RSS and V8 heap after each (after a full GC, so only what stays counts).
- * The last steps load miffy's own compiled modules (dist/, `npm run build`) and then build the
- * app from a config, as `npm start` does, without listening.
+ * The last steps load miffy's own compiled modules (dist/, `npm run build`), build the app from a
+ * config as `npm start` does (without listening), and start the Kafka sink, whose worker thread
+ * loads kafkajs (the main thread never does).
  *
  *   node bench/startup-memory.ts [--trials 3] [--out bench/startup-memory.md]
  *
@@ -32,10 +33,9 @@ export const STEPS: readonly Step[] = [
   { label: 'prom-client (metrics)', load: "import('prom-client')" },
   { label: 'undici (upstream client)', load: "import('undici')" },
   { label: 'fastify (servers)', load: "import('fastify')" },
-  { label: 'kafkajs (Kafka sink, loaded only with brokers)', load: "import('kafkajs')" },
   { label: "miffy's own modules (dist/)", load: `import(${dist('main.js')})` },
   {
-    label: 'the app built from a config with one experiment and Kafka (not listening)',
+    label: 'the app built from a config with one experiment, no Kafka (log sink; not listening)',
     load: `(async () => {
       const { loadConfig } = await import(${dist('config/load.js')})
       const { createLogger } = await import(${dist('logger.js')})
@@ -46,14 +46,30 @@ export const STEPS: readonly Step[] = [
       await globalThis.app.management.ready()
     })()`,
   },
+  {
+    label: 'the Kafka sink: its worker thread, with kafkajs (only when brokers are configured)',
+    load: `(async () => {
+      const { KafkaSink } = await import(${dist('publish/kafka-sink.js')})
+      const { createLogger } = await import(${dist('logger.js')})
+      const { Registry } = await import('prom-client')
+      globalThis.sink = new KafkaSink({
+        topic: 'miffy',
+        properties: { 'bootstrap.servers': '127.0.0.1:9' },
+        outbox: { maxMessages: 10000, maxBytes: 64 << 20, batchSize: 200, lingerMs: 20 },
+        logger: createLogger({ logging: 'json', log_level: 'fatal' }),
+        registry: new Registry(),
+      })
+      // until the worker has loaded kafkajs and tried to connect
+      while (globalThis.sink.state() === 'connecting') await new Promise((r) => setTimeout(r, 50))
+    })()`,
+  },
 ]
 
-/** env of the last step: an experiment, and a broker address nobody listens on (no connection needed) */
+/** env of the app's step: an experiment, no broker (the Kafka sink is its own step) */
 const PROBE_ENV = {
   MIFFY_LOGGING: 'json',
   MIFFY_LOG_LEVEL: 'error',
   MIFFY_ROUTES: '[{ path = "/api/{id}", key = "id" }]',
-  KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9',
 }
 
 function probe(): { rss: number; heap: number }[] {
@@ -76,7 +92,8 @@ gc()
     timeout: 60_000,
   })
   if (r.status !== 0) throw new Error(`probe failed (${r.status ?? r.signal}):\n${r.stderr}`)
-  return JSON.parse(r.stdout) as { rss: number; heap: number }[]
+  // the last line: what the app logs (at error level) comes before it
+  return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rss: number; heap: number }[]
 }
 
 if (import.meta.main) {
@@ -103,8 +120,9 @@ if (import.meta.main) {
 
 Written by \`bench/startup-memory.ts\`: ${values.trials} fresh processes (medians), each loading miffy's
 dependencies in the order miffy loads them, then its compiled modules, then building the app
-(one experiment, Kafka configured; not listening, no request served). RSS and V8 heap used after
-a full GC, MiB; each step's cost is the difference to the step before.
+(one experiment; not listening, no request served), then the Kafka sink (its worker thread
+loads kafkajs; the broker address is a closed port). RSS and V8 heap used (main thread) after a
+full GC, MiB; each step's cost is the difference to the step before.
 
     node bench/startup-memory.ts --trials ${values.trials}
 

@@ -73,13 +73,31 @@ const DEFAULT_MAX_ATTEMPTS = 10
 const OVERSIZE_LOG_INTERVAL_MS = 60_000
 /** beyond the close deadline, for the worker to disconnect (kafka-outbox.ts allows 2 s) and answer */
 const CLOSE_GRACE_MS = 2_500
-/** before replacing a worker that died */
+/** before replacing a worker that died; doubled for each one that dies before it says anything */
 const RESPAWN_DELAY_MS = 1_000
+const MAX_RESPAWN_DELAY_MS = 60_000
 /** the worker's module, beside this one: .ts when run from the sources, .js from dist/ */
 const WORKER_URL = new URL(
   import.meta.url.endsWith('.ts') ? './kafka-worker.ts' : './kafka-worker.js',
   import.meta.url,
 )
+
+/**
+ * The worker inherits the process's node flags (V8's heap settings, --cpu-prof), except when
+ * miffy was started from a string (`node --input-type=module -e ...`): a worker from a file
+ * cannot start with --input-type, and naming the flags makes Node refuse the per-process ones
+ * (--expose-gc), so then it gets those it accepts, or none.
+ */
+function newWorker(workerData: KafkaWorkerData): Worker {
+  const options = { workerData, name: 'miffy-kafka' }
+  if (!process.execArgv.some((a) => a.startsWith('--input-type'))) return new Worker(WORKER_URL, options)
+  try {
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'))
+    return new Worker(WORKER_URL, { ...options, execArgv })
+  } catch {
+    return new Worker(WORKER_URL, { ...options, execArgv: [] })
+  }
+}
 
 export class KafkaSink implements Sink {
   readonly kind = 'kafka'
@@ -108,6 +126,7 @@ export class KafkaSink implements Sink {
   #onClosed: ((r: { sent: number; lost: number; keys: string[] }) => void) | undefined
   #sent = 0
   #oversize = { lastLog: 0, suppressed: 0 }
+  #respawnDelay = RESPAWN_DELAY_MS
 
   constructor(options: KafkaSinkOptions) {
     this.#log = options.logger
@@ -251,7 +270,7 @@ export class KafkaSink implements Sink {
   // -------------------------------------------------------------------------------------------
 
   #spawn(): Worker {
-    const worker = new Worker(WORKER_URL, { workerData: this.#workerData, name: 'miffy-kafka' })
+    const worker = newWorker(this.#workerData)
     // The proxy's servers keep the process alive; a worker alone must not (see #close).
     worker.unref()
     worker.on('message', (m: ToSink) => this.#onMessage(m))
@@ -261,13 +280,15 @@ export class KafkaSink implements Sink {
       // Everything it held is gone: counted, and a new worker takes the messages that follow.
       const lost = this.#count - this.#unposted.length
       if (lost > 0) this.#settle(lost, this.#bytes - this.#unpostedBytes(), 'failed')
-      this.#log.error({ code, lost }, 'kafka sink worker exited; starting a new one')
+      const delay = this.#respawnDelay
+      this.#respawnDelay = Math.min(MAX_RESPAWN_DELAY_MS, delay * 2)
+      this.#log.error({ code, lost, retry_ms: delay }, 'kafka sink worker exited; starting a new one')
       this.#setState('connecting')
       setTimeout(() => {
         if (this.#closing) return
         this.#worker = this.#spawn()
         this.#post()
-      }, RESPAWN_DELAY_MS).unref()
+      }, delay).unref()
     })
     return worker
   }
@@ -282,6 +303,8 @@ export class KafkaSink implements Sink {
         this.#settle(m.n, m.bytes, 'failed')
         return
       case 'state':
+        // A worker that got as far as connecting started fine.
+        this.#respawnDelay = RESPAWN_DELAY_MS
         if (!this.#closing) this.#setState(m.state)
         return
       case 'log':
