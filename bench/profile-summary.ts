@@ -195,7 +195,9 @@ if (import.meta.main) {
   for (const [f, ms] of s.byFile.slice(0, top)) process.stdout.write(`${pct(ms)}  ${f}\n`)
   process.stdout.write('\nfunctions by self time:\n')
   for (const [f, ms] of s.byFunction.slice(0, top)) process.stdout.write(`${pct(ms)}  ${f}\n`)
-  const own = s.byFile.filter(([f]) => f.startsWith('src/'))
-  process.stdout.write(`\nmiffy's own files (src/), ${pct(own.reduce((a, [, ms]) => a + ms, 0))} in total:\n`)
+  const own = s.byFile.filter(([f]) => f.startsWith('src/') || f.startsWith('dist/'))
+  process.stdout.write(
+    `\nmiffy's own files (src/, or dist/ as npm start runs it), ${pct(own.reduce((a, [, ms]) => a + ms, 0))} in total:\n`,
+  )
   for (const [f, ms] of own.slice(0, top)) process.stdout.write(`${pct(ms)}  ${f}\n`)
 }
