@@ -41,4 +41,4 @@ HEALTHCHECK --interval=10s --timeout=2s --start-period=5s --retries=3 \
 # - kafkajs computes negative timeouts on Node >= 23 (tulios/kafkajs#1751); Node clamps them to 1 ms.
 # - young generation capped at 8 MiB semi-spaces: under load V8 grew it to 128 MiB, a third of
 #   miffy's resident memory, for no measurable GC saving (bench/heap-flags.md).
-CMD ["node", "--disable-warning=TimeoutNegativeWarning", "--max-semi-space-size=8", "dist/main.js"]
+CMD ["node", "--disable-warning=TimeoutNegativeWarning", "--max-semi-space-size=8", "dist/cli/main.js", "start"]

@@ -18,19 +18,25 @@ import { processTree } from './proc-stats.ts'
 import { type Managed, startProcess, waitForPort } from './processes.ts'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const TS_MAIN = join(ROOT, 'src', 'main.ts')
-
 /**
- * What `npm start` runs: `[...node flags, entry]` from package.json's `start` script
- * (`exec node FLAGS dist/main.js`), so the benchmark measures production's settings.
+ * What `npm start` runs, from package.json's `start` script (`exec node FLAGS ENTRY ARGS`, e.g.
+ * `node --max-semi-space-size=8 dist/cli/main.js start`), so the benchmark measures production's
+ * settings; `tsEntry` is the same entry point in src/ (what type stripping would run).
  */
-export function startCommand(): { flags: string[]; entry: string } {
+export function startCommand(): { flags: string[]; entry: string; args: string[]; tsEntry: string } {
   const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
   const words = pkg.scripts.start.split(/\s+/).filter((w) => w !== '' && w !== 'exec')
-  if (words[0] !== 'node' || words.length < 2) {
-    throw new Error(`package.json's start script is not "node [flags] entry": ${pkg.scripts.start}`)
+  const at = words.findIndex((w, i) => i > 0 && !w.startsWith('-'))
+  if (words[0] !== 'node' || at < 0) {
+    throw new Error(`package.json's start script is not "node [flags] entry [args]": ${pkg.scripts.start}`)
   }
-  return { flags: words.slice(1, -1), entry: join(ROOT, words.at(-1)!) }
+  const entry = words[at]!
+  return {
+    flags: words.slice(1, at),
+    entry: join(ROOT, entry),
+    args: words.slice(at + 1),
+    tsEntry: join(ROOT, entry.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts')),
+  }
 }
 
 /** `npm run build` (tsc emit to dist/), once per benchmark run, before any miffy starts. */
@@ -58,7 +64,7 @@ export interface MiffyOptions {
   env?: Record<string, string>
   /** extra node flags, e.g. --cpu-prof */
   nodeArgs?: string[]
-  /** `dist` (default): as `npm start` runs it; `ts`: src/main.ts with the same flags */
+  /** `dist` (default): as `npm start` runs it; `ts`: the same entry point in src/, same flags */
   entry?: 'dist' | 'ts'
 }
 
@@ -98,13 +104,18 @@ export function miffyEnv(o: MiffyOptions): NodeJS.ProcessEnv {
 }
 
 export async function startMiffy(o: MiffyOptions): Promise<Miffy> {
-  const { flags, entry } = startCommand()
-  const main = o.entry === 'ts' ? TS_MAIN : entry
-  const proc = startProcess(`miffy-${o.port}`, process.execPath, [...flags, ...(o.nodeArgs ?? []), main], {
-    dir: o.dir,
-    env: miffyEnv(o),
-    cwd: ROOT,
-  })
+  const { flags, entry, args, tsEntry } = startCommand()
+  const main = o.entry === 'ts' ? tsEntry : entry
+  const proc = startProcess(
+    `miffy-${o.port}`,
+    process.execPath,
+    [...flags, ...(o.nodeArgs ?? []), main, ...args],
+    {
+      dir: o.dir,
+      env: miffyEnv(o),
+      cwd: ROOT,
+    },
+  )
   const managementUrl = `http://127.0.0.1:${o.managementPort}`
   await waitForPort(o.managementPort, 30_000, proc)
   await waitForPort(o.port, 10_000, proc)

@@ -7,18 +7,23 @@
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { Registry } from 'prom-client'
-import type { Agent } from 'undici'
 import type { MiffyConfig } from './config/schema.ts'
-import { DivergenceLog } from './management/divergence-log.ts'
+import { ownHostOrigins } from './config/upstream-hosts.ts'
+import { noiseReport } from './diff/noise-report.ts'
 import { createMetrics } from './management/metrics.ts'
 import { buildManagement } from './management/server.ts'
-import { localSource } from './management/source.ts'
-import { buildProxy } from './proxy/front-end.ts'
+import { localSource, type NoiseRoutes } from './management/source.ts'
 import { ALWAYS_REDACTED } from './proxy/headers.ts'
-import { parseUpstream, upstreamAgent } from './proxy/upstream.ts'
+import { traceIdOf } from './proxy/trace-context.ts'
+import { upstreamAgent } from './proxy/upstream.ts'
 import { createSink } from './publish/create-sink.ts'
-import type { Sink } from './publish/sink.ts'
-import { buildExperiments } from './shadow/experiment.ts'
+import { DivergenceLog } from './publish/divergence-log.ts'
+import type { DeliveryListener, Sink } from './publish/sink.ts'
+import { type Generation, maxCandidateTimeout } from './reload/generation.ts'
+import { localControl, runtimeTarget } from './reload/local-control.ts'
+import { loadLayers, Reloader } from './reload/reloader.ts'
+import { Runtime } from './reload/runtime.ts'
+import { buildProxy } from './server.ts'
 import { Ledger } from './shadow/ledger.ts'
 import { MemoryBudget } from './shadow/memory-budget.ts'
 import type { ShadowContext } from './shadow/mirror.ts'
@@ -28,34 +33,52 @@ export interface App {
   proxy: FastifyInstance
   management: FastifyInstance
   ctx: ShadowContext
+  /** GET /noise's answer for this process */
+  noise: () => NoiseRoutes
   sink: Sink
   registry: Registry
+  /** the running configuration: routing, experiments, pauses */
+  runtime: Runtime
+  /** reloads the configuration layers; undefined in a cluster worker (its primary reloads it) */
+  reloader: Reloader | undefined
   /** graceful shutdown within `deadlineMs` (default: shutdown_timeout) */
   close(deadlineMs?: number): Promise<void>
 }
 
 export interface BuildOptions {
   logger: Logger
-  /** use this sink instead of the one the config asks for */
-  sink?: Sink
+  /** use this sink instead of the one the config asks for (it is given the delivery listener) */
+  sink?: Sink | ((onDelivery: DeliveryListener) => Sink)
   registry?: Registry
+  /**
+   * How a reload reads the configuration again; default: the layers miffy starts from
+   * (`loadConfig()`, with the process's environment). `null` in a cluster worker, which its
+   * primary reconfigures over IPC: no reloader, no reload metrics, no control endpoints.
+   */
+  load?: (() => MiffyConfig) | null
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the generation this request reads, until its answer is done (src/reload/runtime.ts) */
+    miffyGeneration: Generation | null
+  }
 }
 
 export async function buildApp(config: MiffyConfig, options: BuildOptions): Promise<App> {
   const log = options.logger
   const registry = options.registry ?? new Registry()
   const metrics = createMetrics(registry)
-  const { table: routes, list: experiments } = buildExperiments(config, metrics)
-  const ledger = new Ledger(metrics)
-  for (const r of config.routes) ledger.declare(r.path)
-  const maxCandidateTimeout = Math.max(
-    config.candidate_timeout,
-    ...config.routes.map((r) => r.candidate_timeout ?? 0),
-  )
-  const sink = options.sink ?? (await createSink(config, log, registry))
+  const ledger = new Ledger((route, role) => metrics.upstreamDuration.labels(route, role))
+  // miffy_experiment_outcomes_total is read from the ledger's books when scraped
+  metrics.sources.outcomes = () => ledger.counts()
+  const onDelivery: DeliveryListener = (route, result) => ledger.publication(route, result)
+  const sink =
+    typeof options.sink === 'function'
+      ? options.sink(onDelivery)
+      : (options.sink ?? (await createSink(config, log, registry, onDelivery)))
   const ctx: ShadowContext = {
-    referenceDispatcher: upstreamAgent(config.reference_timeout),
-    candidateDispatcher: upstreamAgent(maxCandidateTimeout),
+    shadowDispatcher: upstreamAgent(maxCandidateTimeout(config), ownHostOrigins(config, 'shadow')),
     budget: new MemoryBudget(config.memory_budget),
     ledger,
     sink,
@@ -66,17 +89,46 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
     notQueued: new ThrottledWarning(log, 'divergence not queued for publishing'),
   }
 
+  const runtime = new Runtime(config, {
+    ctx,
+    log,
+    onBreaker(route, state) {
+      metrics.circuitOpen.labels(route).set(state === 'closed' ? 0 : 1)
+      if (state === 'open') metrics.circuitOpened.labels(route).inc()
+    },
+    onApplied(changes) {
+      // Removed routes keep their counts (the books are by route) until a restart.
+      for (const route of changes.added) ledger.declare(route)
+      for (const route of changes.removed) {
+        metrics.circuitOpen.remove(route)
+        metrics.inFlight.remove(route)
+        metrics.queued.remove(route)
+      }
+    },
+  })
   metrics.sources.limiters = () =>
-    experiments.map((e) => ({ route: e.route, inFlight: e.limiter.inFlight, queued: e.limiter.queued }))
+    [...runtime.current.experiments.values()].map((e) => ({
+      route: e.route,
+      inFlight: e.limiter.inFlight,
+      queued: e.limiter.queued,
+    }))
   metrics.sources.bufferedBytes = () => ctx.budget.used
   const requestCounts = new Map<string, { route: string; status: number; count: number }>()
   metrics.sources.requests = () => requestCounts.values()
   const accessLog = log.child({ component: 'access' })
   const proxy = buildProxy({
     ctx,
-    routes,
-    reference: parseUpstream(config.reference),
+    routing(request) {
+      const generation = runtime.enter()
+      request.miffyGeneration = generation
+      return generation.routing
+    },
     onDone(request, status, durationMs, completed) {
+      const generation = request.miffyGeneration
+      if (generation) {
+        request.miffyGeneration = null
+        runtime.leave(generation)
+      }
       const key = `${status} ${request.miffyRoute}`
       const known = requestCounts.get(key)
       if (known) known.count++
@@ -91,12 +143,25 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
           status,
           duration_ms: Math.round(durationMs * 100) / 100,
           completed,
+          trace_id: request.miffyTraceId || traceIdOf(request.raw.headers.traceparent),
         },
         'request',
       )
     },
   })
-  const management = buildManagement(localSource(registry, sink, ctx.divergences, ledger))
+  proxy.decorateRequest('miffyGeneration', null)
+  const load = options.load === undefined ? loadLayers(log) : options.load
+  const reloader = load ? new Reloader({ load, target: runtimeTarget(runtime), registry, log }) : undefined
+  const noise = (): NoiseRoutes => ({
+    routes: [...runtime.current.experiments.values()].map((e) => ({
+      route: e.route,
+      secondary: e.secondary?.url ?? null,
+      ...noiseReport(e.noise),
+    })),
+  })
+  const source = localSource(registry, sink, ctx.divergences, ledger, noise)
+  if (reloader) source.control = localControl(runtime, reloader)
+  const management = buildManagement(source)
 
   let closing: Promise<void> | undefined
   const close = (deadlineMs = config.shutdown_timeout) => {
@@ -104,19 +169,17 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       const deadline = Date.now() + deadlineMs
       const left = () => Math.max(0, deadline - Date.now())
       await withDeadline(proxy.close(), left())
+      // pairs held for a route's noise warm-up are judged now with what was learned
+      for (const e of runtime.current.experiments.values()) e.warmup.release()
       await withDeadline(Promise.allSettled([...ctx.pending]), left())
       const { sent, lost } = await sink.close(Math.max(left(), 100))
       if (lost > 0) log.warn({ sent, lost }, 'divergences not published before shutdown')
       // Whatever is still running now has had its time: destroy rather than wait.
-      await Promise.allSettled([
-        management.close(),
-        (ctx.referenceDispatcher as Agent).destroy(),
-        (ctx.candidateDispatcher as Agent).destroy(),
-      ])
+      await Promise.allSettled([management.close(), runtime.close()])
     })()
     return closing
   }
-  return { proxy, management, ctx, sink, registry, close }
+  return { proxy, management, ctx, noise, sink, registry, runtime, reloader, close }
 }
 
 function withDeadline<T>(p: Promise<T>, ms: number): Promise<T | undefined> {

@@ -13,6 +13,26 @@ export const ERRORS = {
   },
   MIFFY_ERR_ROUTE: { status: undefined, summary: 'a route pattern is invalid or conflicts with another' },
   MIFFY_ERR_KAFKA_PROPERTY: { status: undefined, summary: 'a Kafka property is unknown or unsupported' },
+  MIFFY_ERR_USAGE: {
+    status: undefined,
+    summary: 'a miffy command line is wrong: an unknown command or option, a missing or bad value',
+  },
+  MIFFY_ERR_NOT_FOUND: {
+    status: undefined,
+    summary: 'miffy replay: the management port has no stored divergence with that id',
+  },
+  MIFFY_ERR_UNSAFE_METHOD: {
+    status: undefined,
+    summary: 'miffy replay: the stored request is not GET, HEAD or OPTIONS, and --unsafe was not given',
+  },
+  MIFFY_ERR_MANAGEMENT: {
+    status: undefined,
+    summary: 'a miffy command could not use the management port: unreachable, or it refused the request',
+  },
+  MIFFY_ERR_KAFKA: {
+    status: undefined,
+    summary: 'miffy diffs could not read the topic: the broker is unreachable or the topic does not exist',
+  },
   MIFFY_ERR_BAD_REQUEST: { status: 400, summary: 'the request target cannot be proxied safely' },
   MIFFY_ERR_REFERENCE_UNAVAILABLE: {
     status: 502,
@@ -26,6 +46,15 @@ export const ERRORS = {
     status: 504,
     summary: 'the reference did not answer within reference_timeout',
   },
+  MIFFY_ERR_RESTART_REQUIRED: {
+    status: 409,
+    summary: 'a reload changed a key only a restart can change; nothing was reloaded',
+  },
+  MIFFY_ERR_RELOAD_INCOMPLETE: {
+    status: 500,
+    summary: 'with workers > 1, some workers did not confirm a reload or a pause; they are named',
+  },
+  MIFFY_ERR_UNKNOWN_EXPERIMENT: { status: 404, summary: 'no experiment has that route pattern' },
 } as const
 
 export type ErrorCode = keyof typeof ERRORS

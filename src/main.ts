@@ -1,6 +1,6 @@
 /**
  * The miffy process: load the config (a bad one stops start-up before any port opens), build the
- * app, listen, and shut down gracefully on SIGTERM/SIGINT (exit 0).
+ * app, listen, reload the config on SIGHUP, and shut down gracefully on SIGTERM/SIGINT (exit 0).
  */
 import cluster from 'node:cluster'
 import type { Logger } from 'pino'
@@ -13,7 +13,28 @@ import { MiffyError } from './errors.ts'
 import { createLogger } from './logger.ts'
 
 export async function start(config: MiffyConfig, log: Logger): Promise<void> {
-  const app = await buildApp(config, { logger: log })
+  // a cluster worker is reconfigured by its primary (src/cluster/primary.ts), never by itself
+  const app = await buildApp(config, { logger: log, ...(cluster.isWorker ? { load: null } : {}) })
+  // Signals are handled from here on, before the ports open: a SIGTERM that arrives while miffy
+  // is still starting drains what there is and exits 0 too.
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    log.info({ signal, deadline_ms: config.shutdown_timeout }, 'shutting down')
+    await app.close()
+    log.info('stopped')
+    await flushed(log)
+    process.exit(0)
+  }
+  process.once('SIGTERM', () => void stop('SIGTERM'))
+  process.once('SIGINT', () => void stop('SIGINT'))
+  // Node's default for SIGHUP is to exit: a worker that gets one (a signal to the process group)
+  // keeps serving; the primary's reload reaches it over IPC.
+  process.on('SIGHUP', () => {
+    if (app.reloader) void app.reloader.reload('SIGHUP')
+    else log.debug('SIGHUP ignored by a worker: the primary reloads every worker')
+  })
   await app.proxy.listen({ port: config.port, host: config.host })
   const address = (server: typeof app.proxy) => {
     const a = server.server.address()
@@ -28,27 +49,33 @@ export async function start(config: MiffyConfig, log: Logger): Promise<void> {
       {
         proxy: address(app.proxy),
         management: address(app.management),
-        reference: config.reference,
-        candidate: config.candidate,
+        reference: config.reference.url,
+        candidate: config.candidate.map((c) => c.url),
         experiments: config.routes.map((r) => r.path),
         sink: app.sink.kind,
       },
       'miffy listening',
     )
   }
+}
 
-  let stopping = false
-  const stop = async (signal: string) => {
-    if (stopping) return
-    stopping = true
-    log.info({ signal, deadline_ms: config.shutdown_timeout }, 'shutting down')
-    await app.close()
-    log.info('stopped')
-    log.flush?.()
-    process.exit(0)
-  }
-  process.once('SIGTERM', () => void stop('SIGTERM'))
-  process.once('SIGINT', () => void stop('SIGINT'))
+/**
+ * The log written out, within a second. Asynchronously: pino's flushSync retries for ever on a
+ * stdout that is gone (EPIPE), which would keep a stopping miffy alive and deaf to SIGTERM.
+ */
+function flushed(log: Logger): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 1000)
+    timer.unref()
+    try {
+      log.flush(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+    } catch {
+      resolve()
+    }
+  })
 }
 
 /**
@@ -62,12 +89,12 @@ function guardProcess(log: Logger): void {
   })
   process.on('uncaughtException', (err) => {
     log.fatal({ err }, 'uncaught exception; exiting')
-    log.flush?.()
-    process.exit(1)
+    void flushed(log).then(() => process.exit(1))
   })
 }
 
-async function main(): Promise<void> {
+/** The process as `npm start` and `miffy start` run it (src/cli/start.ts). */
+export async function main(): Promise<void> {
   let loaded: ReturnType<typeof loadConfig>
   try {
     loaded = loadConfig()
@@ -89,11 +116,12 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof MiffyError) {
       log.fatal(`${err.code}: ${err.message}`)
-      log.flush?.()
       process.stderr.write(`miffy: ${err.code}: ${err.message}\n`)
+      await flushed(log)
       process.exit(2)
     }
     log.fatal({ err }, 'start-up failed')
+    await flushed(log)
     process.exit(1)
   }
 }

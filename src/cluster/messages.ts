@@ -1,18 +1,31 @@
 /** The messages a cluster primary and its workers exchange over IPC. */
-import type { PairMessage } from '../diff/model.ts'
-import type { DivergenceFilter } from '../management/source.ts'
+import type { MiffyConfig } from '../config/schema.ts'
+import type { ErrorCode } from '../errors.ts'
+import type { ControlStatus } from '../management/control.ts'
+import type { DivergenceFilter, NoiseRoutes, StoredPair } from '../management/source.ts'
 import type { SinkState } from '../publish/sink.ts'
+import type { Applied } from '../reload/runtime.ts'
 import type { LedgerSnapshot } from '../shadow/ledger.ts'
 
 export type Question =
   | { what: 'sink' }
   | { what: 'divergences'; filter: DivergenceFilter }
   | { what: 'snapshot' }
+  | { what: 'noise' }
+  /** make this validated configuration the worker's (a reload); `loadedAt` is ISO-8601 */
+  | { what: 'apply'; config: MiffyConfig; loadedAt: string }
+  | { what: 'pause'; route: string; paused: boolean }
+  | { what: 'config' }
 
 export interface Answers {
   sink: { kind: string; state: SinkState }
-  divergences: PairMessage[]
+  divergences: StoredPair[]
   snapshot: LedgerSnapshot
+  noise: NoiseRoutes
+  apply: { ok: true; applied: Applied } | { ok: false; error: ErrorCode; message: string }
+  /** `known`: the worker has an experiment with that route pattern */
+  pause: { known: boolean; changed: boolean }
+  config: ControlStatus
 }
 
 export interface Ask {

@@ -1,17 +1,20 @@
 /**
  * `workers > 1`: the primary forks N miffy processes that share the proxy port (node:cluster),
  * serves the management port itself with everything merged across workers (metrics through
- * prom-client's AggregatorRegistry, divergences and summaries through IPC), replaces a worker
+ * prom-client's AggregatorRegistry, divergences and summaries through IPC), reloads every
+ * worker on SIGHUP or POST /config/reload (src/cluster/cluster-control.ts), replaces a worker
  * that dies, and on SIGTERM/SIGINT lets every worker drain before exiting 0.
  */
 import cluster, { type Worker } from 'node:cluster'
 import type { Logger } from 'pino'
-import { AggregatorRegistry } from 'prom-client'
+import { AggregatorRegistry, Registry } from 'prom-client'
 import type { MiffyConfig } from '../config/schema.ts'
-import type { PairMessage } from '../diff/model.ts'
+import { mergeNoiseReports, type NoiseReport } from '../diff/noise-report.ts'
 import { buildManagement } from '../management/server.ts'
-import type { ManagementSource } from '../management/source.ts'
+import type { ManagementSource, StoredPair } from '../management/source.ts'
+import { loadLayers, Reloader } from '../reload/reloader.ts'
 import { type LedgerSnapshot, summarize } from '../shadow/ledger.ts'
+import { type AskAll, type AskOne, ClusterControl } from './cluster-control.ts'
 import { type Answer, type Answers, type Ask, isMessage, type Listening, type Question } from './messages.ts'
 
 /** How long the primary waits for a worker to answer a management question. */
@@ -25,6 +28,9 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
   const pending = new Map<number, (data: unknown) => void>()
   let stopping = false
   const restarts: number[] = []
+  let started = false
+  // set below, once the workers are up; a replacement worker is handed what was reloaded since
+  let adopt: (worker: Worker) => Promise<void> = async () => {}
 
   const onMessage = (m: unknown) => {
     if (!isMessage<Answer>(m, 'miffy:answer')) return
@@ -36,8 +42,9 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
     new Promise((resolve, reject) => {
       const worker = cluster.fork()
       worker.on('message', (m: unknown) => {
-        if (isMessage<Listening>(m, 'miffy:listening')) resolve(m.proxy)
-        else onMessage(m)
+        if (!isMessage<Listening>(m, 'miffy:listening')) return onMessage(m)
+        resolve(m.proxy)
+        if (started) adopt(worker).catch((err) => log.error({ err }, 'could not reconfigure a new worker'))
       })
       worker.once('exit', (code, signal) => {
         reject(new Error(`worker exited during start-up (${signal ?? code})`))
@@ -56,34 +63,48 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
 
   const addresses = await Promise.all(Array.from({ length: config.workers }, fork))
 
+  const askOne: AskOne = (w, question) =>
+    new Promise((resolve) => {
+      const id = nextId++
+      const timer = setTimeout(() => {
+        pending.delete(id)
+        resolve(undefined)
+      }, ASK_TIMEOUT_MS)
+      pending.set(id, (data) => {
+        clearTimeout(timer)
+        resolve(data as Answers[typeof question.what])
+      })
+      const msg: Ask = { type: 'miffy:ask', id, question }
+      w.send(msg)
+    })
+  const askAll: AskAll = (question) => {
+    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && w.isConnected())
+    return Promise.all(workers.map(async (w) => ({ worker: w.id, answer: await askOne(w, question) })))
+  }
   const ask = async <K extends Question['what']>(
     question: Extract<Question, { what: K }>,
-  ): Promise<Answers[K][]> => {
-    const workers = Object.values(cluster.workers ?? {}).filter((w): w is Worker => !!w && w.isConnected())
-    const answers = await Promise.all(
-      workers.map(
-        (w) =>
-          new Promise<unknown>((resolve) => {
-            const id = nextId++
-            const timer = setTimeout(() => {
-              pending.delete(id)
-              resolve(undefined)
-            }, ASK_TIMEOUT_MS)
-            pending.set(id, (data) => {
-              clearTimeout(timer)
-              resolve(data)
-            })
-            const msg: Ask = { type: 'miffy:ask', id, question }
-            w.send(msg)
-          }),
-      ),
-    )
-    return answers.filter((a) => a !== undefined) as Answers[K][]
-  }
+  ): Promise<Answers[K][]> =>
+    (await askAll(question)).map((a) => a.answer).filter((a) => a !== undefined) as Answers[K][]
+
+  // Reloads are loaded and counted here, once, and applied by every worker (cluster-control.ts).
+  const own = new Registry()
+  const clusterControl = new ClusterControl(config, askAll, askOne)
+  const reloader = new Reloader({
+    load: loadLayers(log),
+    target: clusterControl,
+    registry: own,
+    log,
+  })
+  adopt = (worker) => clusterControl.adopt(worker)
+  started = true
 
   const source: ManagementSource = {
     capacity: config.divergence_log,
-    metrics: async () => ({ contentType: aggregator.contentType, text: await aggregator.clusterMetrics() }),
+    metrics: async () => ({
+      contentType: aggregator.contentType,
+      // the workers' metrics, merged, then the primary's own (reloads)
+      text: `${await aggregator.clusterMetrics()}\n${await own.metrics()}`,
+    }),
     sink: async () => {
       const states = await ask({ what: 'sink' })
       const kind = states[0]?.kind ?? 'unknown'
@@ -94,12 +115,33 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
     },
     divergences: async (filter) => {
       const lists = await ask({ what: 'divergences', filter })
-      return ([] as PairMessage[])
+      return ([] as StoredPair[])
         .concat(...lists)
-        .sort((a, b) => (a.timestamp < b.timestamp ? 1 : a.timestamp > b.timestamp ? -1 : 0))
+        .sort((a, b) =>
+          a.summary.timestamp < b.summary.timestamp ? 1 : a.summary.timestamp > b.summary.timestamp ? -1 : 0,
+        )
         .slice(0, filter.limit)
     },
     summary: async () => summarize((await ask({ what: 'snapshot' })) as LedgerSnapshot[]),
+    noise: async () => {
+      // every worker learns from its own traffic; shown as one model per route
+      const byRoute = new Map<string, { secondary: string | null; reports: NoiseReport[] }>()
+      for (const answer of await ask({ what: 'noise' })) {
+        for (const { route, secondary, ...report } of answer.routes) {
+          const entry = byRoute.get(route) ?? { secondary, reports: [] }
+          entry.reports.push(report)
+          byRoute.set(route, entry)
+        }
+      }
+      return {
+        routes: [...byRoute].map(([route, { secondary, reports }]) => ({
+          route,
+          secondary,
+          ...mergeNoiseReports(reports),
+        })),
+      }
+    },
+    control: clusterControl.control(reloader),
   }
   const management = buildManagement(source)
   await management.listen({ port: config.management_port, host: config.host })
@@ -109,8 +151,8 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
       proxy: addresses[0],
       management: typeof a === 'object' && a ? `${a.address}:${a.port}` : String(a),
       workers: config.workers,
-      reference: config.reference,
-      candidate: config.candidate,
+      reference: config.reference.url,
+      candidate: config.candidate.map((c) => c.url),
       experiments: config.routes.map((r) => r.path),
     },
     'miffy listening',
@@ -137,4 +179,5 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
   }
   process.once('SIGTERM', () => void stop('SIGTERM'))
   process.once('SIGINT', () => void stop('SIGINT'))
+  process.on('SIGHUP', () => void reloader.reload('SIGHUP'))
 }

@@ -13,6 +13,7 @@ import { closestName } from '../did-you-mean.ts'
 import { MiffyError } from '../errors.ts'
 import { readEnv } from './env.ts'
 import { configSchema, type MiffyConfig } from './schema.ts'
+import { hostHeaderConflicts } from './upstream-hosts.ts'
 
 export const DEFAULTS_PATH = fileURLToPath(new URL('../../config.default.toml', import.meta.url))
 
@@ -20,6 +21,8 @@ export interface LoadOptions {
   env?: NodeJS.ProcessEnv
   /** where `config.toml` is looked for; default: the working directory */
   cwd?: string
+  /** the config file to read instead of `config.toml` or `MIFFY_CONFIG` (`miffy check --config`) */
+  file?: string
   /** a last layer over everything else (tests, embedding) */
   overrides?: Record<string, unknown>
 }
@@ -30,7 +33,22 @@ export interface LoadedConfig {
   files: string[]
   /** non-fatal notes for the log (ignored variables and the like) */
   warnings: string[]
+  /**
+   * Where each value came from, by TOML key path (`port`, `outbox.max_messages`,
+   * `kafka."bootstrap.servers"`): the layer that set it last. Arrays (`routes`, `candidate`) are
+   * one value. `miffy check` prints it.
+   */
+  sources: ReadonlyMap<string, ConfigSource>
+  /** the layers merged, as written (`"30s"`, not 30000): what was validated */
+  input: Readonly<Record<string, unknown>>
 }
+
+/** The layer a value came from: `name` is the file's path, the variable, or `default`. */
+export type ConfigSource =
+  | { layer: 'default'; name: string }
+  | { layer: 'file'; name: string }
+  | { layer: 'env'; name: string }
+  | { layer: 'override'; name: 'override' }
 
 type Tree = Record<string, unknown>
 
@@ -77,15 +95,18 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
   const env = options.env ?? process.env
   const cwd = options.cwd ?? process.cwd()
   const files = [DEFAULTS_PATH]
+  const sources = new Map<string, ConfigSource>()
   let tree = readToml(DEFAULTS_PATH)
+  recordSources(tree, [], { layer: 'default', name: 'default' }, sources)
   let user: Tree = {}
 
-  const named = env.MIFFY_CONFIG
+  const named = options.file ?? env.MIFFY_CONFIG
   if (named) {
     const path = resolve(cwd, named)
     // An explicitly named file that is missing is a mistake, not "no overrides".
     if (!existsSync(path)) {
-      throw new MiffyError('MIFFY_ERR_CONFIG_FILE', `MIFFY_CONFIG names ${path}, which does not exist`)
+      const by = options.file !== undefined ? '--config' : 'MIFFY_CONFIG'
+      throw new MiffyError('MIFFY_ERR_CONFIG_FILE', `${by} names ${path}, which does not exist`)
     }
     user = readToml(path)
     files.push(path)
@@ -97,21 +118,89 @@ export function loadConfig(options: LoadOptions = {}): LoadedConfig {
     }
   }
   tree = merge(tree, user)
+  if (files.length > 1) recordSources(user, [], { layer: 'file', name: files[1]! }, sources)
 
   const fromEnv = readEnv(env)
   tree = merge(tree, fromEnv.values)
-  if (options.overrides) tree = merge(tree, options.overrides)
+  for (const [key, variable] of fromEnv.sources) {
+    recordSources(pick(fromEnv.values, keyPath(key)), keyPath(key), { layer: 'env', name: variable }, sources)
+  }
+  if (options.overrides) {
+    tree = merge(tree, options.overrides)
+    recordSources(options.overrides, [], { layer: 'override', name: 'override' }, sources)
+  }
 
   // Rust miffy 1.0 wrote `log_json = true`; honour it unless `logging` is set explicitly.
   if (tree.log_json === true && !has(user, 'logging') && !fromEnv.sources.has('logging')) {
     tree.logging = 'json'
+    const from = sources.get('log_json')
+    if (from) sources.set('logging', from)
   }
 
   const parsed = configSchema.safeParse(tree, { reportInput: true })
-  if (!parsed.success) {
-    throw new MiffyError('MIFFY_ERR_CONFIG', formatIssues(parsed.error.issues, files, fromEnv.sources))
+  const issues = [
+    ...(parsed.success ? hostHeaderConflicts(parsed.data) : parsed.error.issues),
+    ...missingCandidate(tree),
+  ]
+  if (!parsed.success || issues.length > 0) {
+    throw new MiffyError('MIFFY_ERR_CONFIG', formatIssues(issues, files, fromEnv.sources))
   }
-  return { config: deepFreeze(parsed.data), files, warnings: fromEnv.warnings }
+  return { config: deepFreeze(parsed.data), files, warnings: fromEnv.warnings, sources, input: tree }
+}
+
+/**
+ * `candidate` has no default (issue 11: the demo's 127.0.0.1:3001 used silently in production
+ * is worse than an error). It is required as soon as one route relies on it; a config whose
+ * routes all name their own candidate, or a pure passthrough, does not need it.
+ */
+function missingCandidate(tree: Tree): z.core.$ZodIssue[] {
+  if (tree.candidate !== undefined || !Array.isArray(tree.routes)) return []
+  const i = tree.routes.findIndex((r) => isTable(r) && r.candidate === undefined)
+  if (i < 0) return []
+  const path = (tree.routes[i] as Tree).path
+  return [
+    {
+      code: 'custom',
+      path: ['candidate'],
+      input: undefined,
+      message: `required: routes[${i}] (${JSON.stringify(path)}) has no candidate of its own, and there is no default; set candidate (or MIFFY_CANDIDATE) to the base URL of the service under test`,
+    },
+  ]
+}
+
+/** `outbox.max_messages` → its path; env sources use dotted keys, Kafka property names too. */
+function keyPath(key: string): string[] {
+  const [head, ...rest] = key.split('.')
+  // `kafka.bootstrap.servers`: everything after `kafka.` is one property name
+  return head === 'kafka' && rest.length > 0 ? ['kafka', rest.join('.')] : [head!, ...rest]
+}
+
+function pick(tree: Tree, path: readonly string[]): unknown {
+  let node: unknown = tree
+  for (const part of path) node = isTable(node) ? node[part] : undefined
+  return node
+}
+
+/** `kafka."bootstrap.servers"`: a TOML key path, quoting parts that are not bare keys. */
+export function tomlKey(path: readonly string[]): string {
+  return path.map((p) => (/^[A-Za-z0-9_-]+$/.test(p) ? p : JSON.stringify(p))).join('.')
+}
+
+/** Every leaf of `value` (arrays are leaves) now comes from `source`; tables merge key by key. */
+function recordSources(
+  value: unknown,
+  path: string[],
+  source: ConfigSource,
+  sources: Map<string, ConfigSource>,
+): void {
+  if (isTable(value)) {
+    if (path.length > 0) sources.delete(tomlKey(path))
+    for (const [k, v] of Object.entries(value)) recordSources(v, [...path, k], source, sources)
+    return
+  }
+  const key = tomlKey(path)
+  for (const known of [...sources.keys()]) if (known.startsWith(`${key}.`)) sources.delete(known)
+  sources.set(key, source)
 }
 
 export function formatIssues(
@@ -153,10 +242,14 @@ export function formatIssues(
 
 /** The alternative of a union whose problems are not mere type mismatches (it had the right shape). */
 function bestAlternative(alternatives: readonly (readonly z.core.$ZodIssue[])[]): z.core.$ZodIssue[] {
-  const shaped = alternatives.find(
-    (issues) => issues.length > 0 && issues.some((i) => i.code !== 'invalid_type'),
-  )
+  const shaped = alternatives.find((issues) => issues.length > 0 && issues.some((i) => !isMismatch(i)))
   return [...(shaped ?? alternatives[0] ?? [])]
+}
+
+/** A wrong type, or a nested union (an upstream: URL or table) none of whose shapes fit either. */
+function isMismatch(issue: z.core.$ZodIssue): boolean {
+  if (issue.code === 'invalid_type') return true
+  return issue.code === 'invalid_union' && issue.errors.every((alt) => alt.every(isMismatch))
 }
 
 /** The variable that set this key or the nearest enclosing one (`MIFFY_METHODS` for `methods[1]`). */
@@ -174,6 +267,9 @@ function maskCredentials(text: string): string {
 }
 
 function describe(issue: z.core.$ZodIssue): string {
+  // a key with no default says itself what it needs (`reference`)
+  if (issue.code === 'invalid_type' && issue.input === undefined && issue.message.startsWith('required'))
+    return issue.message
   if (issue.code === 'invalid_value')
     return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`
   if (issue.code === 'invalid_type') return `expected ${issue.expected}`

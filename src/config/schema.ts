@@ -8,6 +8,7 @@
  * librdkafka-style property, and src/publish/kafka-properties.ts checks those names.
  */
 import { z } from 'zod'
+import { compileMask } from '../diff/rules.ts'
 import { parseDuration, parseSize } from './units.ts'
 
 const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
@@ -35,7 +36,7 @@ const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
 })
 
 /** An upstream base URL: http(s) only; a path prefix (`http://host/v2`) is kept, a trailing `/` dropped. */
-const upstreamUrl = z.string().transform((value, ctx) => {
+function toBaseUrl(value: string, ctx: z.core.$RefinementCtx<string>): string {
   let url: URL
   try {
     url = new URL(value)
@@ -52,10 +53,45 @@ const upstreamUrl = z.string().transform((value, ctx) => {
     return z.NEVER
   }
   return url.origin + url.pathname.replace(/\/+$/, '')
-})
+}
+
+const upstreamUrl = z.string().transform(toBaseUrl)
+
+/**
+ * The default reference has no default (issue 11: the demo's 127.0.0.1:3000 used silently in
+ * production is worse than an error, and the Rust miffy refuses to start without one).
+ */
+const defaultReferenceUrl = z
+  .string({
+    error: (issue) =>
+      issue.input === undefined
+        ? 'required, no default: the base URL of the service in production today (set reference, or MIFFY_REFERENCE)'
+        : undefined,
+  })
+  .transform(toBaseUrl)
+
+/**
+ * Which `Host` an upstream is sent: `client`, the client's own (what the Rust miffy 1.0 did, so
+ * both legs see the same Host), or `upstream`, the upstream's own `host:port`.
+ */
+const hostHeader = z.enum(['client', 'upstream'])
+
+/**
+ * An upstream: its base URL, or a table `{ url = "http://old:3000", host_header = "upstream" }`
+ * when it needs more than a URL. A table without `host_header` takes the top-level one.
+ */
+const upstreamTable = z.strictObject({ url: upstreamUrl, host_header: hostHeader.optional() })
+const upstream = z
+  .union([upstreamUrl, upstreamTable])
+  .transform((v) => (typeof v === 'string' ? { url: v } : v))
+
+/** The top-level reference: an upstream, and required (see defaultReferenceUrl). */
+const defaultReference = z
+  .union([defaultReferenceUrl, upstreamTable])
+  .transform((v) => (typeof v === 'string' ? { url: v } : v))
 
 const candidates = z
-  .union([upstreamUrl, z.array(upstreamUrl).min(1)])
+  .union([upstream, z.array(upstream).min(1)])
   .transform((v) => (Array.isArray(v) ? v : [v]))
 
 const port = z.number().int().min(0).max(65535)
@@ -73,6 +109,28 @@ const sampleBy = z.string().transform((value, ctx) => {
   const kind = m[1] as 'header' | 'cookie' | 'param' | 'query'
   return { kind, name: kind === 'header' ? m[2]!.toLowerCase() : m[2]! }
 })
+
+/** A regular expression, checked at start-up: JavaScript syntax, or `/pattern/flags`. */
+const regex = z.string().refine(
+  (source) => {
+    try {
+      compileMask(source)
+      return true
+    } catch {
+      return false
+    }
+  },
+  {
+    message:
+      'expected a regular expression (JavaScript syntax, or /pattern/flags with flags from i, m, s, y)',
+  },
+)
+
+/** `0.01` (absolute) or `"0.5%"` (relative to the larger value). */
+const toleranceValue = z.union([
+  z.number().min(0),
+  z.string().regex(/^\d+(\.\d+)?%$/, { message: 'expected a number, or a percentage such as "0.5%"' }),
+])
 
 const HTTP_METHOD = /^[A-Z]+$/
 const methods = z.array(
@@ -93,7 +151,19 @@ const experimentControls = {
   max_body_bytes: size,
   ignore: z.array(z.string()),
   compare_headers: z.array(z.string().transform((h) => h.toLowerCase())),
+  ignore_headers: z.array(z.string().transform((h) => h.toLowerCase())),
+  presence_headers: z.array(z.string().transform((h) => h.toLowerCase())),
   ignore_status: z.boolean(),
+  float_tolerance: z.number().min(0).max(1),
+  tolerance: z.record(z.string(), toleranceValue),
+  unordered: z.array(z.string()),
+  match_by: z.record(z.string(), z.string().min(1)),
+  text_masks: z.array(regex),
+  secondary: upstreamUrl,
+  noise_sample: z.number().min(0).max(1),
+  noise_warmup: z.number().int().min(0),
+  publish_noise: z.boolean(),
+  max_noise_paths: z.number().int().min(0),
   breaker_failures: z.number().int().min(0),
   breaker_cool_down: duration,
 }
@@ -101,7 +171,7 @@ const experimentControls = {
 const route = z.strictObject({
   path: z.string().min(1),
   key: z.string().min(1).optional(),
-  reference: upstreamUrl.optional(),
+  reference: upstream.optional(),
   candidate: candidates.optional(),
   sample: experimentControls.sample.optional(),
   sample_by: experimentControls.sample_by.optional(),
@@ -112,7 +182,19 @@ const route = z.strictObject({
   max_body_bytes: experimentControls.max_body_bytes.optional(),
   ignore: experimentControls.ignore.optional(),
   compare_headers: experimentControls.compare_headers.optional(),
+  ignore_headers: experimentControls.ignore_headers.optional(),
+  presence_headers: experimentControls.presence_headers.optional(),
   ignore_status: experimentControls.ignore_status.optional(),
+  float_tolerance: experimentControls.float_tolerance.optional(),
+  tolerance: experimentControls.tolerance.optional(),
+  unordered: experimentControls.unordered.optional(),
+  match_by: experimentControls.match_by.optional(),
+  text_masks: experimentControls.text_masks.optional(),
+  secondary: experimentControls.secondary.optional(),
+  noise_sample: experimentControls.noise_sample.optional(),
+  noise_warmup: experimentControls.noise_warmup.optional(),
+  publish_noise: experimentControls.publish_noise.optional(),
+  max_noise_paths: experimentControls.max_noise_paths.optional(),
   breaker_failures: experimentControls.breaker_failures.optional(),
   breaker_cool_down: experimentControls.breaker_cool_down.optional(),
 })
@@ -127,8 +209,14 @@ export const configSchema = z.strictObject({
   log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
   /** Rust miffy 1.0 spelling of `logging = "json"`; kept so old configs load unchanged. */
   log_json: z.boolean().optional(),
-  reference: upstreamUrl,
-  candidate: candidates,
+  reference: defaultReference,
+  /**
+   * No default either; required when a route has no candidate of its own (checked in load.ts,
+   * which sees the routes). Absent: an empty list, never used.
+   */
+  candidate: candidates.optional().transform((v) => v ?? []),
+  /** the `Host` every upstream gets unless its table says otherwise */
+  host_header: hostHeader,
   reference_timeout: duration,
   shutdown_timeout: duration,
   workers: z.number().int().min(1).max(64),
@@ -144,7 +232,19 @@ export const configSchema = z.strictObject({
   max_body_bytes: experimentControls.max_body_bytes,
   ignore: experimentControls.ignore,
   compare_headers: experimentControls.compare_headers,
+  ignore_headers: experimentControls.ignore_headers,
+  presence_headers: experimentControls.presence_headers,
   ignore_status: experimentControls.ignore_status,
+  float_tolerance: experimentControls.float_tolerance,
+  tolerance: experimentControls.tolerance,
+  unordered: experimentControls.unordered,
+  match_by: experimentControls.match_by,
+  text_masks: experimentControls.text_masks,
+  secondary: experimentControls.secondary.optional(),
+  noise_sample: experimentControls.noise_sample,
+  noise_warmup: experimentControls.noise_warmup,
+  publish_noise: experimentControls.publish_noise,
+  max_noise_paths: experimentControls.max_noise_paths,
   breaker_failures: experimentControls.breaker_failures,
   breaker_cool_down: experimentControls.breaker_cool_down,
   routes: z.array(route),
@@ -161,3 +261,6 @@ export const configSchema = z.strictObject({
 export type MiffyConfig = z.output<typeof configSchema>
 export type RouteConfig = MiffyConfig['routes'][number]
 export type SampleBy = NonNullable<MiffyConfig['sample_by']>
+/** One upstream as configured: `{ url }`, plus `host_header` when its table set one. */
+export type UpstreamConfig = MiffyConfig['reference']
+export type HostHeader = MiffyConfig['host_header']

@@ -362,7 +362,8 @@ export function formatPath(segments: readonly PathSegment[], wildcardIndices = f
   return out
 }
 
-function escapeName(name: string): string {
+/** RFC 9535 escapes for a member name inside single-quoted brackets. */
+export function escapeName(name: string): string {
   let out = ''
   for (const c of name) {
     const code = c.charCodeAt(0)

@@ -72,6 +72,9 @@ table.mini th, table.mini td { padding: 1px 6px; font-size: 12px; }
 table.mini thead th { position: static; background: none; color: var(--muted); font-weight: 600; border-bottom: 1px solid var(--line); }
 table.mini tr:last-child td { border-bottom: none; }
 table.mini td.paths { width: 100%; }
+.noise-route { margin-bottom: 10px; }
+.noise-route h3 { margin: 4px 0; font-size: 13px; font-weight: 600; }
+td.suggestion { white-space: pre-wrap; word-break: break-all; }
 .fp { font-family: var(--mono); font-size: 12px; padding: 0 6px; color: var(--accent); background: none; border-color: transparent; }
 .fp:hover, .fp.active { background: var(--active); border-color: var(--accent); }
 .linkish { border: none; background: none; padding: 0; text-align: left; font-family: var(--mono); font-size: 12px; }
@@ -107,16 +110,23 @@ const BODY = `
       <thead><tr>
         <th>route</th>
         <th class="num" title="requests that matched the route (every outcome)">matched</th>
-        <th class="num" title="matched minus sampled_out and method_skipped">sampled</th>
+        <th class="num" title="matched minus paused, sampled_out and method_skipped">sampled</th>
         <th class="num">equal</th>
+        <th class="num" title="differed only where the route's learned noise explains it (not published)">noise</th>
         <th class="num">diverged</th>
         <th class="num" title="diverged / (equal + diverged)">rate</th>
-        <th title="outcomes that ended without a comparison">drops by reason</th>
+        <th title="published although not a divergence: a leg that failed or timed out">failed legs</th>
+        <th title="mirrors given up on miffy's side, by reason">drops by reason</th>
+        <th class="num" title="reported pairs that never reached the sink's destination (outbox full, too large, retries exhausted, lost at shutdown)">not published</th>
         <th class="num" title="milliseconds, over the last 2048 responses">reference p50 / p99 ms</th>
         <th class="num" title="milliseconds, over the last 2048 responses">candidate p50 / p99 ms</th>
       </tr></thead>
       <tbody></tbody>
     </table>
+  </section>
+  <section aria-labelledby="noise-title">
+    <h2 id="noise-title">Learned noise <span class="muted">where each route's reference and its secondary differ; a candidate difference there, of the same kind, is not reported</span></h2>
+    <div id="noise"></div>
   </section>
   <section aria-labelledby="list-title">
     <h2 id="list-title">Recent divergences <span id="count" class="muted"></span></h2>
@@ -154,6 +164,7 @@ const SCRIPT = String.raw`
     sink: byId('sink'), status: byId('status'), pause: byId('pause'), totals: byId('totals'),
     routes: document.querySelector('#routes tbody'), list: document.querySelector('#divergences tbody'),
     count: byId('count'), empty: byId('empty'), route: byId('f-route'), fp: byId('f-fp'), clear: byId('f-clear'),
+    noise: byId('noise'),
   }
   const state = { route: '', fingerprint: '', paused: false, timer: 0, seq: 0, collapsed: new Set(), routeNames: '' }
 
@@ -201,7 +212,10 @@ const SCRIPT = String.raw`
       if (d.error && d.error[side]) out.push({ path: side + ' error', detail: String(d.error[side]) })
     }
     if (d.status) out.push({ path: 'status', detail: d.status.reference + ' → ' + d.status.candidate })
-    for (const h of d.headers || []) out.push({ path: 'header ' + h, detail: '' })
+    // header parts that differ (explained ones marked), or just the names from older messages
+    const parts = d.header_paths || []
+    for (const h of parts) out.push({ path: 'header ' + h.path, detail: value(h, 'reference') + ' → ' + value(h, 'candidate') + (h.noise ? ' (noise)' : '') })
+    if (parts.length === 0) for (const h of d.headers || []) out.push({ path: 'header ' + h, detail: '' })
     const b = d.body
     if (b) {
       if (b.decodeError) {
@@ -209,7 +223,7 @@ const SCRIPT = String.raw`
         out.push({ path: 'body', detail: 'not decodable (' + sides + ')' })
       }
       if (b.kind === 'bytes') out.push({ path: 'body', detail: 'bytes differ' })
-      for (const p of b.paths || []) out.push({ path: String(p.path), detail: value(p, 'reference') + ' → ' + value(p, 'candidate') })
+      for (const p of b.paths || []) out.push({ path: String(p.path), detail: value(p, 'reference') + ' → ' + value(p, 'candidate') + (p.noise ? ' (noise)' : '') })
       if (b.truncated) out.push({ path: '…', detail: 'more paths differ' })
     }
     return out
@@ -233,7 +247,13 @@ const SCRIPT = String.raw`
     const open = !state.collapsed.has(r.route)
     const compared = r.equal + r.diverged
     const drops = Object.entries(r.dropped || {}).filter(([, n]) => n > 0)
-    if (r.outcomes && r.outcomes.client_aborted > 0) drops.push(['client_aborted', r.outcomes.client_aborted])
+    const legErrors = Object.entries(r.reported || {}).filter(([reason, n]) => reason !== 'diverged' && n > 0)
+    const publishing = r.publishing || {}
+    const unpublished = ['dropped_full', 'dropped_oversize', 'dropped_closed', 'failed', 'lost_on_shutdown']
+      .map((reason) => [reason, publishing[reason] || 0]).filter(([, n]) => n > 0)
+    const chips = (list, kind) => list.length === 0
+      ? el('span', { class: 'muted' }, '—')
+      : list.map(([reason, n]) => el('span', { class: 'chip ' + kind, 'data-reason': reason }, reason + ' ' + count(n)))
     const ref = r.latency_ms.reference
     const cand = r.latency_ms.candidate
     const slower = ref.p99 !== null && cand.p99 !== null && cand.p99 > ref.p99 * 1.5 && cand.p99 - ref.p99 > 5
@@ -249,11 +269,14 @@ const SCRIPT = String.raw`
       el('td', { class: 'num', 'data-field': 'matched' }, count(r.matched)),
       el('td', { class: 'num', 'data-field': 'sampled' }, count(r.sampled)),
       el('td', { class: 'num good', 'data-field': 'equal' }, count(r.equal)),
+      el('td', { class: 'num', 'data-field': 'noise' }, count(r.noise || 0)),
       el('td', { class: r.diverged > 0 ? 'num bad' : 'num', 'data-field': 'diverged' }, count(r.diverged)),
       el('td', { class: 'num', 'data-field': 'rate' }, compared > 0 ? ((100 * r.diverged) / compared).toFixed(1) + '%' : '—'),
-      el('td', { 'data-field': 'drops' }, drops.length === 0
-        ? el('span', { class: 'muted' }, '—')
-        : drops.map(([reason, n]) => el('span', { class: 'chip warn', 'data-reason': reason }, reason + ' ' + count(n)))),
+      el('td', { 'data-field': 'leg-errors' }, chips(legErrors, 'bad')),
+      el('td', { 'data-field': 'drops' }, chips(drops, 'warn')),
+      el('td', { class: (publishing.not_published || 0) > 0 ? 'num bad' : 'num', 'data-field': 'not-published',
+        title: unpublished.map(([reason, n]) => reason + ' ' + n).join(', ') || 'every reported pair was handed on' },
+        count(publishing.not_published || 0)),
       el('td', { class: 'num', 'data-field': 'reference-latency', title: ref.samples + ' samples' }, ms(ref.p50) + ' / ' + ms(ref.p99)),
       el('td', { class: slower ? 'num slow' : 'num', 'data-field': 'candidate-latency', title: cand.samples + ' samples' + (slower ? '; p99 over 1.5× the reference' : '') }, ms(cand.p50) + ' / ' + ms(cand.p99))))
     if (!open) return frag
@@ -289,7 +312,7 @@ const SCRIPT = String.raw`
           })))
 
     frag.append(el('tr', { class: 'detail', 'data-route-detail': r.route },
-      el('td', { colspan: 9 }, el('div', { class: 'detail-grid' },
+      el('td', { colspan: 12 }, el('div', { class: 'detail-grid' },
         el('div', null, tTable),
         el('div', null, fTable)))))
     return frag
@@ -305,7 +328,33 @@ const SCRIPT = String.raw`
     ui.route.value = state.route
   }
 
-  let last = { summary: null, list: null }
+  let last = { summary: null, list: null, noise: null }
+
+  const NOISE_PLACES = 12
+
+  function renderNoise(noise) {
+    const routes = ((noise && noise.routes) || []).filter((r) => r.secondary)
+    if (routes.length === 0) {
+      ui.noise.replaceChildren(el('div', { class: 'muted' }, 'No route has a secondary: set secondary to learn each route\u2019s noise.'))
+      return
+    }
+    ui.noise.replaceChildren(...routes.map((r) => el('div', { class: 'noise-route', 'data-noise-route': r.route },
+      el('h3', null, el('code', null, r.route), el('span', { class: 'muted' },
+        ' · ' + count(r.samples) + ' pairs learned from · ' + count(r.places) + ' noisy places' +
+        (r.skipped ? ' · ' + count(r.skipped) + ' not learned from (secondary failed)' : '') +
+        (r.overflow ? ' · ' + count(r.overflow) + ' over the cap of ' + count(r.max_places) : ''))),
+      r.noise.length === 0
+        ? el('div', { class: 'muted' }, 'nothing has varied yet')
+        : el('table', { class: 'mini' },
+            el('thead', null, el('tr', null,
+              el('th', null, 'where'), el('th', { class: 'num' }, 'times'), el('th', null, 'how'),
+              el('th', null, 'rule to make it explicit'))),
+            el('tbody', null, ...r.noise.slice(0, NOISE_PLACES).map((p) => el('tr', { 'data-noise-key': p.key },
+              el('td', { class: 'mono', title: p.key }, p.path),
+              el('td', { class: 'num' }, count(p.count)),
+              el('td', { class: 'mono' }, p.changes.join(', ') + (p.shapes.length ? ' · ' + p.shapes.slice(0, 3).join(' ') : '')),
+              el('td', { class: 'mono suggestion' }, p.suggestion))))))))
+  }
 
   function renderSummary(summary) {
     const routes = (summary && summary.routes) || []
@@ -320,7 +369,7 @@ const SCRIPT = String.raw`
       equal += r.equal
       frag.append(renderRoute(r))
     }
-    if (routes.length === 0) frag.append(el('tr', null, el('td', { colspan: 9, class: 'empty' }, 'No experiments configured.')))
+    if (routes.length === 0) frag.append(el('tr', null, el('td', { colspan: 12, class: 'empty' }, 'No experiments configured.')))
     ui.routes.replaceChildren(frag)
     ui.totals.textContent = routes.length + (routes.length === 1 ? ' route' : ' routes') + ' · ' + count(matched) +
       ' matched · ' + count(equal) + ' equal · ' + count(diverged) + ' diverged'
@@ -362,6 +411,7 @@ const SCRIPT = String.raw`
   function render() {
     if (last.summary) renderSummary(last.summary)
     if (last.list) renderList(last.list)
+    if (last.noise) renderNoise(last.noise)
   }
 
   async function getJson(url) {
@@ -382,13 +432,14 @@ const SCRIPT = String.raw`
     clearTimeout(state.timer)
     const mine = ++state.seq
     try {
-      const [summary, list, ready] = await Promise.all([
+      const [summary, list, ready, noise] = await Promise.all([
         getJson('divergences/summary'),
         getJson(listUrl()),
         getJson('readyz').catch(() => null),
+        getJson('noise').catch(() => null),
       ])
       if (mine !== state.seq) return
-      last = { summary, list: list.divergences || [] }
+      last = { summary, list: list.divergences || [], noise }
       render()
       renderSink(ready)
       document.body.classList.remove('stale')

@@ -4,23 +4,8 @@
  * come from fixed lists.
  */
 import { Counter, Gauge, Registry } from 'prom-client'
+import { OUTCOMES, type Outcome } from '../shadow/outcome.ts'
 import { ScrapedHistogram } from './scraped-histogram.ts'
-
-export const OUTCOMES = [
-  'sampled_out',
-  'method_skipped',
-  'equal',
-  'diverged',
-  'dropped_queue_full',
-  'dropped_oversize',
-  'dropped_memory',
-  'circuit_open',
-  'candidate_timeout',
-  'candidate_error',
-  'reference_error',
-  'client_aborted',
-] as const
-export type Outcome = (typeof OUTCOMES)[number]
 
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 

@@ -1,6 +1,7 @@
 /**
- * The management port: health, readiness, Prometheus metrics and the divergence log. It is a
- * separate server so none of it is reachable through the proxy port.
+ * The management port: health, readiness, Prometheus metrics, the divergence log, and the
+ * control endpoints (reload, pause, resume: src/management/control.ts). It is a separate server
+ * so none of it is reachable through the proxy port.
  *
  * /readyz answers 200 whenever the proxy can serve, whatever the sink's state, and reports that
  * state: a Kafka outage must not take miffy out of a load balancer, because the client's path
@@ -8,6 +9,7 @@
  * those who want to gate on it.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
+import { registerControl } from './control.ts'
 import { registerDashboard } from './dashboard.ts'
 import type { DivergenceFilter, ManagementSource } from './source.ts'
 
@@ -20,7 +22,9 @@ export function buildManagement(source: ManagementSource): FastifyInstance {
     const sink = await source.sink()
     const strict = Object.hasOwn(request.query as object, 'strict')
     if (strict && sink.state !== 'ready') reply.code(503)
-    return { status: 'ready', sink }
+    // which configuration is active: its hash and load time (changed by reloads)
+    const config = await source.control?.status()
+    return config ? { status: 'ready', sink, config } : { status: 'ready', sink }
   })
 
   app.get('/metrics', async (_request, reply) => {
@@ -29,19 +33,42 @@ export function buildManagement(source: ManagementSource): FastifyInstance {
     return text
   })
 
-  app.get('/divergences', async (request) => {
+  app.get('/divergences', async (request, reply) => {
     const q = request.query as Record<string, string | undefined>
     const limit =
       q.limit === undefined ? 100 : Math.max(0, Math.min(Number.parseInt(q.limit, 10) || 0, source.capacity))
-    const filter: DivergenceFilter = { limit }
+    const filter: DivergenceFilter & { limit: number } = { limit }
     if (q.route !== undefined) filter.route = q.route
     if (q.fingerprint !== undefined) filter.fingerprint = q.fingerprint
-    return { divergences: await source.divergences(filter) }
+    if (q.trace_id !== undefined) filter.traceId = q.trace_id
+    const pairs = await source.divergences(filter)
+    // The messages as published, spliced in: never parsed or serialised again.
+    reply.type('application/json; charset=utf-8')
+    return `{"divergences":[${pairs.map((p) => p.json).join(',')}]}`
   })
 
   app.get('/divergences/summary', async () => source.summary())
 
+  // What each route has learned of its own noise (with `secondary`), and a rule to copy for it.
+  app.get('/noise', async (request) => {
+    const { route } = request.query as Record<string, string | undefined>
+    const all = await source.noise()
+    return route === undefined ? all : { routes: all.routes.filter((r) => r.route === route) }
+  })
+
+  // one stored pair, for `miffy replay ID`
+  app.get('/divergences/:id', async (request, reply) => {
+    const { id } = request.params as { id: string }
+    const [found] = await source.divergences({ id, limit: 1 })
+    if (found) return reply.type('application/json; charset=utf-8').send(found.json)
+    return reply.code(404).send({
+      error: 'not_found',
+      message: `no stored divergence with id ${id} (this management port keeps the last ${source.capacity})`,
+    })
+  })
+
   registerDashboard(app)
+  if (source.control) registerControl(app, source.control)
 
   app.setNotFoundHandler((request, reply) => {
     reply

@@ -8,25 +8,27 @@
  * undici's parser straight to the client socket, with no intermediate Readable per request
  * (the mirrored path's CPU budget is in BENCHMARKS.md).
  */
+import { createHash, type Hash } from 'node:crypto'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Readable } from 'node:stream'
 import type { Dispatcher } from 'undici'
 import type { LegResult } from '../diff/model.ts'
-import type { MemoryBudget } from '../shadow/memory-budget.ts'
+import type { ByteBudget } from './byte-budget.ts'
 import { downstreamResponseHeaders } from './headers.ts'
 import { sendError } from './respond.ts'
 import { type Upstream, upstreamPath } from './upstream.ts'
 import { classify, referenceFailure } from './upstream-errors.ts'
 
 export interface Capture {
+  /** a body longer than this is hashed as it streams past instead of kept (`leg.digest`) */
   max: number
-  budget: MemoryBudget
+  budget: ByteBudget
 }
 
 export interface Forwarded {
   leg: LegResult
-  /** `ok`: the body is in `leg`; otherwise why it was not kept */
-  capture: 'ok' | 'oversize' | 'memory' | 'none'
+  /** `ok`: the body (or, over the cap, its digest) is in `leg`; `memory`: over the budget, not kept */
+  capture: 'ok' | 'memory' | 'none'
   /** bytes reserved in the memory budget for the captured body; the caller releases them */
   reserved: number
   /** the client went away before the answer was complete */
@@ -49,12 +51,17 @@ export function forwardToClient(
     const chunks: Buffer[] = []
     let size = 0
     let state: Forwarded['capture'] = capture ? 'ok' : 'none'
+    /** set once the body is over the cap: the rest is hashed, not kept */
+    let digest: { hash: Hash; bytes: number } | undefined
     let status = 0
     let responseHeaders: Record<string, string | string[]> = {}
     let controller: Dispatcher.DispatchController | undefined
     let settled = false
 
-    const clientAborted = () => res.destroyed && !res.writableFinished
+    // Set when the client goes away before its answer is complete. A reference that fails after
+    // its headers also cuts the client's connection (sendError), which is not the client leaving:
+    // that pair is a reference_error, not client_aborted.
+    let clientLeft = false
     const finish = (error?: unknown) => {
       if (settled) return
       settled = true
@@ -63,35 +70,51 @@ export function forwardToClient(
       if (error !== undefined) {
         if (capture) capture.budget.release(size)
         resolve({
-          leg: { ok: false, error: classify(error), durationMs },
+          // after the head, the body failed: the Rust miffy's word for that is `body`
+          leg: {
+            ok: false,
+            error: classify(error),
+            durationMs,
+            ...(status !== 0 ? { phase: 'body' as const } : {}),
+          },
           capture: 'none',
           reserved: 0,
-          clientAborted: clientAborted(),
+          clientAborted: clientLeft,
         })
         return
       }
       const kept = state === 'ok'
+      const leg: Forwarded['leg'] = {
+        ok: true,
+        status,
+        headers: responseHeaders,
+        body: kept
+          ? chunks.length === 1
+            ? chunks[0]!
+            : chunks.length === 0
+              ? EMPTY
+              : Buffer.concat(chunks, size)
+          : EMPTY,
+        durationMs,
+      }
+      if (kept && digest) leg.digest = { sha256: digest.hash.digest('hex'), bytes: digest.bytes }
       resolve({
-        leg: {
-          ok: true,
-          status,
-          headers: responseHeaders,
-          body: kept
-            ? chunks.length === 1
-              ? chunks[0]!
-              : chunks.length === 0
-                ? EMPTY
-                : Buffer.concat(chunks, size)
-            : EMPTY,
-          durationMs,
-        },
+        leg,
         capture: state,
         reserved: kept ? size : 0,
-        clientAborted: clientAborted(),
+        clientAborted: clientLeft,
       })
     }
-    const stopCapture = (why: 'oversize' | 'memory') => {
-      state = why
+    const stopCapture = () => {
+      state = 'memory'
+      capture!.budget.release(size)
+      chunks.length = 0
+      size = 0
+    }
+    const startDigest = (chunk: Buffer) => {
+      digest = { hash: createHash('sha256'), bytes: size + chunk.length }
+      for (const c of chunks) digest.hash.update(c)
+      digest.hash.update(chunk)
       capture!.budget.release(size)
       chunks.length = 0
       size = 0
@@ -99,6 +122,7 @@ export function forwardToClient(
     // The client left: keep reading only while the copy is still wanted for comparison.
     const onClientClose = () => {
       if (settled || res.writableFinished) return
+      clientLeft = true
       if (state === 'ok') controller?.resume()
       else controller?.abort(Object.assign(new Error('client went away'), { code: 'UND_ERR_ABORTED' }))
     }
@@ -117,14 +141,18 @@ export function forwardToClient(
       },
       onResponseData(c, chunk) {
         if (state === 'ok') {
-          if (size + chunk.length > capture!.max) stopCapture('oversize')
-          else if (!capture!.budget.tryReserve(chunk.length)) stopCapture('memory')
+          if (digest) {
+            digest.hash.update(chunk)
+            digest.bytes += chunk.length
+          } else if (size + chunk.length > capture!.max) startDigest(chunk)
+          else if (!capture!.budget.tryReserve(chunk.length)) stopCapture()
           else {
             chunks.push(chunk)
             size += chunk.length
           }
         }
         if (res.destroyed) {
+          if (!res.writableFinished) clientLeft = true
           // nobody to answer and nothing to compare: stop reading the reference
           if (state !== 'ok')
             c.abort(Object.assign(new Error('client went away'), { code: 'UND_ERR_ABORTED' }))

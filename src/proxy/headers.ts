@@ -5,7 +5,12 @@
  * `Connection`, and the fields that only make sense on one connection (`Keep-Alive`,
  * `Proxy-Connection`, `TE`, `Transfer-Encoding`, `Upgrade`, `Proxy-Authenticate`,
  * `Proxy-Authorization` are listed by RFC 9110 §7.6.1 and RFC 9112 §7.1) — before forwarding.
- * `Host` is set by the client for the next hop (undici writes the upstream's own).
+ *
+ * `Host` is the client's, forwarded to both legs as the Rust miffy 1.0 did: a virtual-hosted
+ * upstream sees the name the client asked for, and two legs that echo it (absolute links) agree.
+ * An upstream configured with `host_header = "upstream"` gets its own `host:port` instead; that is
+ * decided per origin in upstream.ts. A client that sent no Host (HTTP/1.0) leaves undici to write
+ * each upstream's own, as hyper did for the Rust miffy.
  */
 import type { IncomingHttpHeaders } from 'node:http'
 import type { HeaderRepr } from '../diff/model.ts'
@@ -29,8 +34,9 @@ const HOP_BY_HOP = new Set([
 /**
  * Request headers dropped on the way up in addition to hop-by-hop ones. `expect`: Node's server
  * has already answered `100-continue` to the client, and undici refuses to send the header.
+ * `content-length`: the caller sets it for the body it sends.
  */
-const REQUEST_DROP = new Set(['host', 'content-length', 'expect', ROLE_HEADER])
+const REQUEST_DROP = new Set(['content-length', 'expect', ROLE_HEADER])
 
 function connectionTokens(value: string | string[] | undefined): Set<string> | undefined {
   // Nearly every message says just `keep-alive` or `close`: both name no other header.
@@ -45,8 +51,8 @@ function connectionTokens(value: string | string[] | undefined): Set<string> | u
 }
 
 /**
- * The headers sent upstream: the client's, minus hop-by-hop and `Connection`-named ones, plus
- * the role. A client-sent X-Shadow-Test-Role is replaced, so a client cannot pose as the proxy.
+ * The headers sent upstream: the client's (`Host` included), minus hop-by-hop and
+ * `Connection`-named ones, plus the role. A client-sent X-Shadow-Test-Role is replaced, so a client cannot pose as the proxy.
  * `content-length` is re-added by the caller when it knows the body length.
  */
 export function upstreamRequestHeaders(

@@ -6,7 +6,7 @@ import type { Logger } from 'pino'
 import type { Registry } from 'prom-client'
 import type { MiffyConfig } from '../config/schema.ts'
 import { LogSink } from './log-sink.ts'
-import type { Sink } from './sink.ts'
+import type { DeliveryListener, Sink } from './sink.ts'
 
 export function wantsKafka(config: MiffyConfig): boolean {
   const k = config.kafka
@@ -16,8 +16,13 @@ export function wantsKafka(config: MiffyConfig): boolean {
 }
 
 /** kafkajs is loaded only when Kafka is configured: a demo or log-only run never pays for it. */
-export async function createSink(config: MiffyConfig, logger: Logger, registry: Registry): Promise<Sink> {
-  if (!wantsKafka(config)) return new LogSink(logger.child({ sink: 'log' }))
+export async function createSink(
+  config: MiffyConfig,
+  logger: Logger,
+  registry: Registry,
+  onDelivery: DeliveryListener = () => {},
+): Promise<Sink> {
+  if (!wantsKafka(config)) return new LogSink(logger.child({ sink: 'log' }), onDelivery)
   const { KafkaSink } = await import('./kafka-sink.ts')
   const { topic, ...properties } = config.kafka
   return new KafkaSink({
@@ -31,5 +36,6 @@ export async function createSink(config: MiffyConfig, logger: Logger, registry: 
     },
     logger: logger.child({ sink: 'kafka' }),
     registry,
+    onDelivery,
   })
 }

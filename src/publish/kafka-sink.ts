@@ -12,13 +12,14 @@
  * `miffy_publish_total` mean what they did with one thread.
  *
  * Messages cross to the worker in packs (message-pack.ts): one transferred buffer per turn of
- * the event loop, however many divergences it produced. A worker that dies is replaced; what it
- * held is counted `failed`.
+ * the event loop, however many divergences it produced. The worker delivers and drops them in the
+ * order it got them (always from the head of its queue), so its reports are counts, and the routes
+ * and sizes stay here in the same order (`#outbox`). A worker that dies is replaced; what it held
+ * is counted `failed`.
  */
 import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
 import { Counter, Gauge, type Registry } from 'prom-client'
-import type { PairMessage } from '../diff/model.ts'
 import type { OutboxOptions } from './kafka-outbox.ts'
 import {
   type KafkaPropertyValue,
@@ -27,7 +28,7 @@ import {
 } from './kafka-properties.ts'
 import type { KafkaWorkerData, ToSink, ToWorker } from './kafka-worker.ts'
 import { packMessages } from './message-pack.ts'
-import type { Accepted, Sink, SinkState } from './sink.ts'
+import type { Accepted, Delivery, DeliveryListener, Publication, Sink, SinkState } from './sink.ts'
 
 export interface KafkaSinkOptions {
   topic: string
@@ -51,6 +52,8 @@ export interface KafkaSinkOptions {
   }
   logger: Logger
   registry: Registry
+  /** told what became of each message, with its route */
+  onDelivery?: DeliveryListener
 }
 
 type Result =
@@ -102,6 +105,7 @@ function newWorker(workerData: KafkaWorkerData): Worker {
 export class KafkaSink implements Sink {
   readonly kind = 'kafka'
   readonly #log: Logger
+  readonly #onDelivery: DeliveryListener
   readonly #mapped: MappedKafkaProperties
   readonly #limits: Required<KafkaSinkOptions['outbox']>
   readonly #workerData: KafkaWorkerData
@@ -112,10 +116,14 @@ export class KafkaSink implements Sink {
     up: Gauge
   }
 
-  /** messages in the outbox: published here and not yet reported delivered or failed */
-  #count = 0
+  /**
+   * The outbox as this thread knows it, oldest first: every message published here and not yet
+   * reported delivered or failed (entries before #head are gone), with its route and size.
+   */
+  #outbox: { route: string; size: number }[] = []
+  #head = 0
   #bytes = 0
-  /** published since the last pack was posted */
+  /** published since the last pack was posted (the newest entries of #outbox) */
   #unposted: { key: Buffer; value: Buffer }[] = []
   #postScheduled = false
 
@@ -130,6 +138,7 @@ export class KafkaSink implements Sink {
 
   constructor(options: KafkaSinkOptions) {
     this.#log = options.logger
+    this.#onDelivery = options.onDelivery ?? (() => {})
     // Throws MiffyError(MIFFY_ERR_KAFKA_PROPERTY) on a bad property: start-up stops with the reason.
     this.#mapped = mapKafkaProperties(options.properties)
     for (const warning of this.#mapped.warnings) this.#log.warn(warning)
@@ -184,28 +193,19 @@ export class KafkaSink implements Sink {
     this.#worker = this.#spawn()
   }
 
-  publish(key: string, message: PairMessage): Accepted {
+  publish({ key, value, summary }: Publication): Accepted {
     if (this.#closing) return this.#countResult('dropped_closed')
-    let value: Buffer
-    try {
-      value = Buffer.from(JSON.stringify(message))
-    } catch (err) {
-      // Only a BigInt or a cycle gets here, which the pipeline never builds; do not throw at the caller.
-      this.#log.error({ err, id: message.id }, 'divergence message cannot be serialised to JSON; dropped')
-      this.#countResult('failed')
-      return 'dropped_oversize'
-    }
     const keyBytes = Buffer.from(key)
     const size = keyBytes.length + value.length
     // Dropped whole: cutting the JSON would hand consumers invalid JSON.
     if (size > this.#mapped.maxMessageBytes) {
-      this.#logOversize(message.id, size)
+      this.#logOversize(summary.id, size)
       return this.#countResult('dropped_oversize')
     }
-    if (this.#count >= this.#limits.maxMessages || this.#bytes + size > this.#limits.maxBytes) {
+    if (this.#count() >= this.#limits.maxMessages || this.#bytes + size > this.#limits.maxBytes) {
       return this.#countResult('dropped_full')
     }
-    this.#count++
+    this.#outbox.push({ route: summary.route, size })
     this.#bytes += size
     this.#updateGauges()
     this.#unposted.push({ key: keyBytes, value })
@@ -251,17 +251,15 @@ export class KafkaSink implements Sink {
     await worker.terminate()
 
     // Whatever the worker has not reported delivered or failed by now is lost.
-    const lost = this.#count
+    const lost = this.#count()
     if (lost > 0) {
-      this.#metrics.total.inc({ result: 'lost_on_shutdown' }, lost)
+      this.#settle(lost, 'lost_on_shutdown')
       this.#log.warn(
         { lost, deadlineMs, keys: closed?.keys ?? [] },
         `kafka sink closed with ${lost} divergence message(s) not delivered within ${deadlineMs} ms`,
       )
     }
-    this.#count = 0
-    this.#bytes = 0
-    this.#updateGauges()
+    this.#unposted = []
     const sent = this.#sent - sentBefore
     this.#log.info({ sent, lost }, 'kafka sink closed')
     return { sent, lost }
@@ -278,8 +276,8 @@ export class KafkaSink implements Sink {
     worker.on('exit', (code) => {
       if (this.#closing || worker !== this.#worker) return
       // Everything it held is gone: counted, and a new worker takes the messages that follow.
-      const lost = this.#count - this.#unposted.length
-      if (lost > 0) this.#settle(lost, this.#bytes - this.#unpostedBytes(), 'failed')
+      const lost = this.#count() - this.#unposted.length
+      if (lost > 0) this.#settle(lost, 'failed')
       const delay = this.#respawnDelay
       this.#respawnDelay = Math.min(MAX_RESPAWN_DELAY_MS, delay * 2)
       this.#log.error({ code, lost, retry_ms: delay }, 'kafka sink worker exited; starting a new one')
@@ -297,10 +295,10 @@ export class KafkaSink implements Sink {
     switch (m.type) {
       case 'delivered':
         this.#sent += m.n
-        this.#settle(m.n, m.bytes, 'published')
+        this.#settle(m.n, 'published')
         return
       case 'failed':
-        this.#settle(m.n, m.bytes, 'failed')
+        this.#settle(m.n, 'failed')
         return
       case 'state':
         // A worker that got as far as connecting started fine.
@@ -316,9 +314,24 @@ export class KafkaSink implements Sink {
     }
   }
 
-  #settle(n: number, bytes: number, result: 'published' | 'failed'): void {
-    this.#count -= n
-    this.#bytes -= bytes
+  /** messages in the outbox: published here and not yet delivered, failed or lost */
+  #count(): number {
+    return this.#outbox.length - this.#head
+  }
+
+  /** The `n` oldest messages of the outbox came to `result`: counted, told, and gone. */
+  #settle(n: number, result: Delivery): void {
+    for (let i = this.#head; i < this.#head + n; i++) {
+      const e = this.#outbox[i]!
+      this.#bytes -= e.size
+      this.#onDelivery(e.route, result)
+    }
+    this.#head += n
+    // Compact now and then so the array does not grow without bound.
+    if (this.#head > 1024 && this.#head * 2 > this.#outbox.length) {
+      this.#outbox = this.#outbox.slice(this.#head)
+      this.#head = 0
+    }
     this.#metrics.total.inc({ result }, n)
     this.#updateGauges()
   }
@@ -329,12 +342,6 @@ export class KafkaSink implements Sink {
     const { data, lengths } = packMessages(this.#unposted)
     this.#unposted = []
     this.#worker.postMessage({ type: 'enqueue', data, lengths } satisfies ToWorker, [data, lengths.buffer])
-  }
-
-  #unpostedBytes(): number {
-    let bytes = 0
-    for (const m of this.#unposted) bytes += m.key.length + m.value.length
-    return bytes
   }
 
   #setState(state: SinkState): void {
@@ -349,7 +356,7 @@ export class KafkaSink implements Sink {
   }
 
   #updateGauges(): void {
-    this.#metrics.messages.set(this.#count)
+    this.#metrics.messages.set(this.#count())
     this.#metrics.bytes.set(this.#bytes)
   }
 

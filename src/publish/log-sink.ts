@@ -4,40 +4,42 @@
  * port (GET /divergences). Meant for demos and first tries, not for production.
  */
 import type { Logger } from 'pino'
-import type { PairMessage } from '../diff/model.ts'
-import type { Accepted, Sink, SinkState } from './sink.ts'
+import type { Accepted, DeliveryListener, Publication, Sink, SinkState } from './sink.ts'
 
 export class LogSink implements Sink {
   readonly kind = 'log'
   #log: Logger
+  #onDelivery: DeliveryListener
   #closed = false
   #published = 0
 
-  constructor(log: Logger) {
+  constructor(log: Logger, onDelivery: DeliveryListener = () => {}) {
     this.#log = log
+    this.#onDelivery = onDelivery
   }
 
   get published(): number {
     return this.#published
   }
 
-  publish(key: string, message: PairMessage): Accepted {
+  publish({ key, summary }: Publication): Accepted {
     if (this.#closed) return 'dropped_closed'
     this.#published++
-    const d = message.divergence
     this.#log.info(
       {
         key,
-        id: message.id,
-        route: message.request.route,
-        uri: message.request.uri,
-        fingerprint: d?.fingerprint,
-        status: d?.status,
-        error: d?.error,
-        paths: d?.body?.paths.slice(0, 5),
+        id: summary.id,
+        route: summary.route,
+        uri: summary.uri,
+        trace_id: summary.traceId,
+        fingerprint: summary.fingerprint,
+        status: summary.status,
+        error: summary.error,
+        paths: summary.paths.slice(0, 5),
       },
-      `divergence on ${message.request.method} ${message.request.uri}`,
+      `divergence on ${summary.method} ${summary.uri}`,
     )
+    this.#onDelivery(summary.route, 'published')
     return 'queued'
   }
 

@@ -6,7 +6,8 @@
 
 /**
  * - `keySetting` absent: the route pattern as configured, e.g. `/users/{id}`.
- * - `keySetting` names a parameter of the matched route: that parameter's (percent-decoded) value.
+ * - `keySetting` names a parameter of the matched route: that parameter's raw value, percent-escapes kept
+ *   as in the request path (`hello%20world`), as the Rust miffy 1.0 keyed its records.
  * - otherwise: `keySetting` itself, a fixed key for the whole experiment.
  *
  * Only own properties count as parameters, so a setting such as `constructor` is a fixed key.

@@ -27,7 +27,11 @@
  *
  * The tree is keyed by path segment, so a match walks the path once and touches only the
  * candidates at each segment, not every route. Parameter spans go to a scratch buffer and are
- * sliced and percent-decoded only for the route that wins.
+ * sliced only for the route that wins.
+ *
+ * Parameter values are the raw path text, percent-escapes kept (`/api/hello%20world` gives
+ * `hello%20world`), exactly what matchit hands the Rust miffy 1.0: they end up in the topic's
+ * `request.params` and in the Kafka key, which consumers of that topic already read (issue 11).
  *
  * Sources: matchit 0.8.6 `src/tree.rs`, `tests/match.rs`, `tests/insert.rs` (ibraheemdev/matchit);
  * suffixes arrived in 0.8.6 (matchit#61), earlier 0.8.x rejected them; the prefix/suffix
@@ -51,7 +55,7 @@ export class RouteError extends MiffyError {
   }
 }
 
-/** The outcome of a successful match. `params` values are percent-decoded. */
+/** The outcome of a successful match. `params` values are raw path text, escapes kept. */
 export interface RouteMatch<T> {
   value: T
   /** The pattern as inserted, e.g. `/users/{id}`. */
@@ -159,7 +163,7 @@ export class RouteTable<T> {
     const spans = this.#spans
     const names = found.names
     for (let i = 0; i < names.length; i++) {
-      params[names[i] as string] = decode(path.slice(spans[2 * i], spans[2 * i + 1]))
+      params[names[i] as string] = path.slice(spans[2 * i], spans[2 * i + 1])
     }
     return { value: found.value, pattern: found.pattern, params }
   }
@@ -308,19 +312,6 @@ function insertSorted<E>(list: E[], item: E, weight: (e: E) => number): void {
   let i = 0
   while (i < list.length && weight(list[i] as E) >= w) i++
   list.splice(i, 0, item)
-}
-
-/**
- * Percent-decodes a parameter value. A malformed escape (`%zz`, a lone `%`, bytes that are not
- * UTF-8) keeps the raw text: a bad request path must route, not throw.
- */
-function decode(raw: string): string {
-  if (raw.indexOf('%') === -1) return raw
-  try {
-    return decodeURIComponent(raw)
-  } catch {
-    return raw
-  }
 }
 
 /** Splits a pattern into segments, checking the syntax; throws `RouteError` with the offset. */

@@ -1,11 +1,30 @@
 /**
  * The books: every request that matches an experiment ends in exactly one outcome, recorded
- * here once, both as a Prometheus counter and in the per-route summary served on
- * /divergences/summary (counts, latency percentiles, status transitions, top fingerprints).
+ * here once. The management port reads them (Prometheus counters at scrape time, and the
+ * per-route summary on /divergences/summary: counts, what became of published pairs, latency
+ * percentiles, status transitions, top fingerprints).
  */
 import type { Divergence } from '../diff/model.ts'
-import { type Metrics, OUTCOMES, type Outcome } from '../management/metrics.ts'
-import type { HistogramSeries } from '../management/scraped-histogram.ts'
+import type { Accepted, Delivery } from '../publish/sink.ts'
+import { DROP_OUTCOMES, OUTCOMES, type Outcome, PUBLISHED_OUTCOMES } from './outcome.ts'
+
+/** Where upstream durations go besides the ledger's own window (a Prometheus histogram). */
+export interface LatencySeries {
+  observe(seconds: number): void
+}
+export type LatencySeriesFactory = (route: string, role: 'reference' | 'candidate') => LatencySeries
+
+/** What became of the pairs a route handed to the sink: the sink's answer, then the delivery. */
+export const PUBLISH_RESULTS = [
+  'queued',
+  'dropped_full',
+  'dropped_oversize',
+  'dropped_closed',
+  'published',
+  'failed',
+  'lost_on_shutdown',
+] as const
+export type PublishResult = (typeof PUBLISH_RESULTS)[number]
 
 /** Recent durations kept per route and role for percentiles: a ring, so memory is fixed. */
 const LATENCY_WINDOW = 2048
@@ -42,6 +61,7 @@ export interface LedgerSnapshot {
   routes: {
     route: string
     outcomes: Record<Outcome, number>
+    publish: Record<PublishResult, number>
     reference: number[]
     candidate: number[]
     transitions: [string, number][]
@@ -60,22 +80,23 @@ class RouteStats {
     Outcome,
     number
   >
+  readonly publish: Record<PublishResult, number> = Object.fromEntries(
+    PUBLISH_RESULTS.map((r) => [r, 0]),
+  ) as Record<PublishResult, number>
   readonly reference = new Ring()
   readonly candidate = new Ring()
   readonly transitions = new Map<string, number>()
   readonly fingerprints = new Map<string, FingerprintStat>()
   /** histogram series, looked up once per route rather than on every request */
-  durations: Record<'reference' | 'candidate', HistogramSeries> | undefined
+  durations: Record<'reference' | 'candidate', LatencySeries> | undefined
 }
 
 export class Ledger {
-  readonly #metrics: Metrics
+  readonly #series: LatencySeriesFactory
   readonly #routes = new Map<string, RouteStats>()
 
-  constructor(metrics: Metrics) {
-    this.#metrics = metrics
-    // miffy_experiment_outcomes_total is read from these books when scraped
-    metrics.sources.outcomes = () => this.counts()
+  constructor(series: LatencySeriesFactory = () => ({ observe() {} })) {
+    this.#series = series
   }
 
   #stats(route: string): RouteStats {
@@ -105,10 +126,15 @@ export class Ledger {
     const s = this.#stats(route)
     s[role].push(ms)
     s.durations ??= {
-      reference: this.#metrics.upstreamDuration.labels(route, 'reference'),
-      candidate: this.#metrics.upstreamDuration.labels(route, 'candidate'),
+      reference: this.#series(route, 'reference'),
+      candidate: this.#series(route, 'candidate'),
     }
     s.durations[role].observe(ms / 1000)
+  }
+
+  /** What the sink answered when handed one of the route's pairs, or what later became of it. */
+  publication(route: string, result: Accepted | Delivery): void {
+    this.#stats(route).publish[result]++
   }
 
   /** Reference status × candidate status (`200→500`; `error` for a failed leg). */
@@ -146,6 +172,7 @@ export class Ledger {
       routes: [...this.#routes].map(([route, st]) => ({
         route,
         outcomes: { ...st.outcomes },
+        publish: { ...st.publish },
         reference: st.reference.values(),
         candidate: st.candidate.values(),
         transitions: [...st.transitions],
@@ -169,12 +196,14 @@ export function summarize(snapshots: readonly LedgerSnapshot[], topFingerprints 
         merged.set(r.route, {
           ...r,
           outcomes: { ...r.outcomes },
+          publish: { ...r.publish },
           transitions: [...r.transitions],
           fingerprints: r.fingerprints.map(([fp, st]) => [fp, { ...st }]),
         })
         continue
       }
       for (const o of OUTCOMES) m.outcomes[o] += r.outcomes[o]
+      for (const p of PUBLISH_RESULTS) m.publish[p] += r.publish[p]
       m.reference.push(...r.reference)
       m.candidate.push(...r.candidate)
       const t = new Map(m.transitions)
@@ -196,23 +225,33 @@ export function summarize(snapshots: readonly LedgerSnapshot[], topFingerprints 
   for (const r of merged.values()) {
     const matched = Object.values(r.outcomes).reduce((a, b) => a + b, 0)
     const dropped: Record<string, number> = {}
+    const reported: Record<string, number> = {}
     for (const o of OUTCOMES) {
-      if (
-        o.startsWith('dropped_') ||
-        o === 'circuit_open' ||
-        o.startsWith('candidate_') ||
-        o === 'reference_error'
-      ) {
-        dropped[o] = r.outcomes[o]
-      }
+      if (DROP_OUTCOMES.has(o)) dropped[o] = r.outcomes[o]
+      if (PUBLISHED_OUTCOMES.has(o)) reported[o] = r.outcomes[o]
     }
+    const p = r.publish
     routes.push({
       route: r.route,
       matched,
-      sampled: matched - r.outcomes.sampled_out - r.outcomes.method_skipped,
+      sampled: matched - r.outcomes.paused - r.outcomes.sampled_out - r.outcomes.method_skipped,
       equal: r.outcomes.equal,
+      /** differed only where the route's learned noise explains it; not published by default */
+      noise: r.outcomes.noise,
       diverged: r.outcomes.diverged,
+      /** pairs published or to be published: divergences and failed legs, by outcome */
+      reported,
+      /** mirrors given up on our side, by outcome */
       dropped,
+      /**
+       * What became of the reported pairs: `not_published` counts those that never reached the
+       * sink's destination (outbox full, too large, closed, retries exhausted, lost at shutdown).
+       */
+      publishing: {
+        ...p,
+        in_flight: Math.max(0, p.queued - p.published - p.failed - p.lost_on_shutdown),
+        not_published: p.dropped_full + p.dropped_oversize + p.dropped_closed + p.failed + p.lost_on_shutdown,
+      },
       outcomes: r.outcomes,
       latency_ms: { reference: percentiles(r.reference), candidate: percentiles(r.candidate) },
       status_transitions: Object.fromEntries([...r.transitions].sort((a, b) => b[1] - a[1])),

@@ -3,12 +3,26 @@
  * across all experiments. A mirror that cannot reserve what it needs is dropped and counted;
  * the client's path never waits for memory.
  */
-export class MemoryBudget {
-  readonly limit: number
+import type { ByteBudget } from '../proxy/byte-budget.ts'
+
+export class MemoryBudget implements ByteBudget {
+  #limit: number
   #used = 0
 
   constructor(limit: number) {
-    this.limit = limit
+    this.#limit = limit
+  }
+
+  get limit(): number {
+    return this.#limit
+  }
+
+  /**
+   * A reload's new `memory_budget`. What is reserved stays reserved; when the budget shrinks
+   * below it, new reservations are refused until enough is released.
+   */
+  resize(limit: number): void {
+    this.#limit = limit
   }
 
   get used(): number {
@@ -16,7 +30,7 @@ export class MemoryBudget {
   }
 
   tryReserve(bytes: number): boolean {
-    if (this.#used + bytes > this.limit) return false
+    if (this.#used + bytes > this.#limit) return false
     this.#used += bytes
     return true
   }

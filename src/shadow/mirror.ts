@@ -1,35 +1,49 @@
 /**
- * One experiment request, from match to outcome. The client's answer comes from the reference
- * leg alone; the candidate leg runs beside it on its own dispatcher, under its own limits. When
- * both legs are done (off the client's path) the pair is compared, counted, and published when
- * it differs. Every request that reaches `handleExperiment` is recorded with exactly one outcome.
+ * The orchestration of one experiment request, from admission to outcome. The front end
+ * (src/server.ts) owns the client's path and asks this module three things, in order:
+ *
+ * 1. `admit`: is this request mirrored? (methods, sampling, breaker, declared size). A request
+ *    that is not gets its outcome here and is proxied plainly by the front end.
+ * 2. `Mirror.start`, once the request body is read: take a slot in the experiment's limiter and
+ *    send the shadow legs (the candidate, and the secondary when the route learns its noise) on
+ *    the shadow dispatcher, under one deadline. Nothing here is awaited by the client.
+ * 3. `Mirror.settle`, when the reference leg is done: off the client's path, wait for the
+ *    shadow legs, learn the noise from the reference and the secondary, compare the reference
+ *    with the candidate, let the noise explain what it can, decide the one outcome, and report
+ *    a divergence.
+ *
+ * Every request that `admit` sees ends in exactly one outcome in the ledger.
  */
 
-import type { Readable } from 'node:stream'
-import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { IncomingHttpHeaders } from 'node:http'
 import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
-import { compare } from '../diff/compare.ts'
-import type { LegResult, PairMessage } from '../diff/model.ts'
-import type { DivergenceLog } from '../management/divergence-log.ts'
-import type { Outcome } from '../management/metrics.ts'
-import { type Forwarded, forwardToClient } from '../proxy/forward.ts'
-import { ROLE_HEADER, upstreamRequestHeaders } from '../proxy/headers.ts'
-import { passthrough } from '../proxy/passthrough.ts'
+import { type Comparison, compare, toDivergence } from '../diff/compare.ts'
+import type { LegResult } from '../diff/model.ts'
+import { explainNoise } from '../diff/noise-apply.ts'
+import { learnNoise } from '../diff/noise-learn.ts'
+import type { Captured } from '../proxy/capture.ts'
+import type { Capture, Forwarded } from '../proxy/forward.ts'
+import { ROLE_HEADER } from '../proxy/headers.ts'
+import { TRACEPARENT, traceIdOf } from '../proxy/trace-context.ts'
+import type { DivergenceLog } from '../publish/divergence-log.ts'
 import type { Sink } from '../publish/sink.ts'
 import { resolveKey } from '../routing/experiment-key.ts'
 import type { ThrottledWarning } from '../throttled-log.ts'
-import { readCapped } from './body.ts'
-import { type CandidateResult, runCandidate } from './candidate-leg.ts'
+import { runCandidate } from './candidate-leg.ts'
 import type { Experiment } from './experiment.ts'
 import type { Ledger } from './ledger.ts'
+import type { Ticket } from './limiter.ts'
 import type { MemoryBudget } from './memory-budget.ts'
+import type { Outcome } from './outcome.ts'
 import { buildPairMessage } from './pair-message.ts'
+import { serialisePair } from './publication.ts'
 import { isSampled, stickyValue } from './sampling.ts'
+import { runSecondary } from './secondary-leg.ts'
 
 export interface ShadowContext {
-  referenceDispatcher: Dispatcher
-  candidateDispatcher: Dispatcher
+  /** the dispatcher of every shadow leg; never the reference's */
+  shadowDispatcher: Dispatcher
   budget: MemoryBudget
   ledger: Ledger
   sink: Sink
@@ -42,21 +56,50 @@ export interface ShadowContext {
   notQueued: ThrottledWarning
 }
 
+/** The request as orchestration sees it: no framework objects. */
+export interface MirrorRequest {
+  method: string
+  /** path and query as forwarded */
+  url: string
+  headers: IncomingHttpHeaders
+  params: Record<string, string>
+}
+
 /** Candidate failures that say the candidate is unwell, as opposed to a drop on our side. */
 const BREAKER_FAILURES = new Set(['timeout', 'connection', 'reset', 'invalid_response', 'error'])
 
-function preCheck(
-  exp: Experiment,
-  request: FastifyRequest,
-  params: Record<string, string>,
-): Outcome | undefined {
-  const req = request.raw
-  if (exp.methods && !exp.methods.has(req.method!)) return 'method_skipped'
+/**
+ * Whether `request` is mirrored. When it is not, its outcome is recorded here and the caller
+ * proxies it plainly.
+ */
+export function admit(ctx: ShadowContext, exp: Experiment, request: MirrorRequest): Mirror | undefined {
+  const skipped = preCheck(exp, request)
+  if (skipped) {
+    ctx.ledger.outcome(exp.route, skipped)
+    return undefined
+  }
+  // Known to be too large before a byte is read: not worth buffering.
+  if (Number(request.headers['content-length'] ?? 0) > exp.maxBodyBytes) {
+    exp.breaker.abandon()
+    ctx.ledger.outcome(exp.route, 'dropped_oversize')
+    return undefined
+  }
+  return new Mirror(ctx, exp, request)
+}
+
+function preCheck(exp: Experiment, request: MirrorRequest): Outcome | undefined {
+  if (exp.paused) return 'paused'
+  if (exp.methods && !exp.methods.has(request.method)) return 'method_skipped'
   if (exp.sample < 1) {
     let sticky: string | undefined
     if (exp.sampleBy) {
-      const q = req.url!.indexOf('?')
-      sticky = stickyValue(exp.sampleBy, req.headers, params, q >= 0 ? req.url!.slice(q + 1) : '')
+      const q = request.url.indexOf('?')
+      sticky = stickyValue(
+        exp.sampleBy,
+        request.headers,
+        request.params,
+        q >= 0 ? request.url.slice(q + 1) : '',
+      )
     }
     if (!isSampled(exp.sample, sticky)) return 'sampled_out'
   }
@@ -64,201 +107,280 @@ function preCheck(
   return undefined
 }
 
-export async function handleExperiment(
-  ctx: ShadowContext,
-  request: FastifyRequest,
-  reply: FastifyReply,
-  exp: Experiment,
-  params: Record<string, string>,
-): Promise<void> {
-  const route = exp.route
-  const skipped = preCheck(exp, request, params)
-  if (skipped) {
-    ctx.ledger.outcome(route, skipped)
-    reply.hijack()
-    await passthrough(ctx.referenceDispatcher, request.raw, reply.raw, exp.reference)
-    return
+interface ShadowLegs {
+  candidate: Captured
+  /** present when this request also went to the secondary */
+  secondary?: Captured
+}
+
+/** One admitted request's mirror. */
+export class Mirror {
+  readonly #ctx: ShadowContext
+  readonly exp: Experiment
+  readonly #request: MirrorRequest
+  /** epoch ms, for the message's timestamp */
+  readonly #arrivedAt = Date.now()
+  #ended = false
+  #legs: Promise<ShadowLegs> | undefined
+  #requestHeaders: Record<string, string | string[]> = {}
+  #requestBody: Buffer | undefined
+  #requestReserved = 0
+  /** resolves when the mirror has settled; in `ctx.pending` from start() on */
+  #settled: (() => void) | undefined
+
+  constructor(ctx: ShadowContext, exp: Experiment, request: MirrorRequest) {
+    this.#ctx = ctx
+    this.exp = exp
+    this.#request = request
   }
 
-  const req = request.raw
-  const declared = Number(req.headers['content-length'] ?? 0)
-  if (declared > exp.maxBodyBytes) {
-    return dropBeforeSending(ctx, reply, exp, 'dropped_oversize')
+  /** The cap and budget for the reference's copy of its answer, while the mirror is alive. */
+  get capture(): Capture | undefined {
+    return this.#ended ? undefined : { max: this.exp.maxBodyBytes, budget: this.#ctx.budget }
   }
-  const arrivedAt = Date.now()
-  const deadline = performance.now() + exp.candidateTimeoutMs
-  const ticket = exp.limiter.enter(exp.candidateTimeoutMs)
-  if (!ticket) return dropBeforeSending(ctx, reply, exp, 'dropped_queue_full')
 
-  let requestBody: Buffer | undefined
-  let requestReserved = 0
-  const referenceHeaders = upstreamRequestHeaders(req.headers, 'reference')
-  if (request.body) {
-    let read: Awaited<ReturnType<typeof readCapped>>
+  /** Give the mirror up before its legs started (the body could not be read or kept). */
+  drop(outcome: Outcome): void {
+    if (this.#ended) return
+    this.#ended = true
+    this.exp.breaker.abandon()
+    this.#ctx.ledger.outcome(this.exp.route, outcome)
+  }
+
+  /**
+   * Send the shadow legs with the request the reference gets (`headers` without the role; the
+   * body fully read, `reserved` bytes of it held in the budget until the mirror settles).
+   * False when there is no slot: the mirror is dropped (`dropped_queue_full`).
+   */
+  start(headers: Record<string, string | string[]>, body: Buffer | undefined, reserved: number): boolean {
+    this.#requestReserved = reserved
+    if (this.#ended) return false
+    const exp = this.exp
+    const deadline = performance.now() + exp.candidateTimeoutMs
+    const ticket = exp.limiter.enter(exp.candidateTimeoutMs)
+    if (!ticket) {
+      this.drop('dropped_queue_full')
+      return false
+    }
+    this.#requestHeaders = headers
+    this.#requestBody = body
+    this.#legs = this.#runLegs(ticket, deadline)
+    // Pending from now, not from settle(): the client may have its whole answer (and a test or a
+    // shutdown may look at the pending set) a moment before the reference leg hands over.
+    const pending = this.#ctx.pending
+    const done = new Promise<void>((resolve) => {
+      this.#settled = resolve
+    })
+    pending.add(done)
+    done.then(() => pending.delete(done))
+    return true
+  }
+
+  async #runLegs(ticket: Ticket, deadline: number): Promise<ShadowLegs> {
+    const started = performance.now()
+    const exp = this.exp
+    const request = {
+      method: this.#request.method,
+      pathAndQuery: this.#request.url,
+      headers: { ...this.#requestHeaders, [ROLE_HEADER]: 'candidate' },
+      body: this.#requestBody,
+    }
     try {
-      read = await readCapped(request.body as Readable, exp.maxBodyBytes, ctx.budget)
-    } catch {
-      // The client went away while sending its body: nobody is waiting for an answer.
+      const timedOut = (): ShadowLegs => ({
+        candidate: {
+          leg: { ok: false, error: 'timeout', durationMs: performance.now() - started },
+          url: exp.candidates[0]!.url + request.pathAndQuery,
+          reserved: 0,
+        },
+      })
+      if (!(await ticket.ready)) return timedOut()
+      const remaining = deadline - performance.now()
+      if (remaining <= 0) return timedOut()
+      const ctx = this.#ctx
+      const secondary =
+        exp.secondary && exp.noiseSampler.take()
+          ? runSecondary(
+              ctx.shadowDispatcher,
+              exp.secondary,
+              request,
+              { maxBytes: exp.maxBodyBytes, budget: ctx.budget, timeoutMs: remaining },
+              started,
+            )
+          : undefined
+      const candidate = await runCandidate(ctx.shadowDispatcher, exp, request, ctx.budget, remaining, started)
+      return secondary ? { candidate, secondary: await secondary } : { candidate }
+    } finally {
       ticket.release()
-      exp.breaker.abandon()
-      ctx.ledger.outcome(route, 'client_aborted')
-      reply.hijack()
-      req.destroy()
+    }
+  }
+
+  /**
+   * The reference leg is done (the client has its answer, or has gone): compare and count, off
+   * the client's path. Always called once per admitted request, even when the mirror was
+   * dropped, so every reservation is released.
+   */
+  settle(reference: Forwarded): void {
+    const ctx = this.#ctx
+    const legs = this.#legs
+    if (!legs) {
+      ctx.budget.release(this.#requestReserved + reference.reserved)
       return
     }
-    if (!read.ok) {
-      ticket.release()
-      exp.breaker.abandon()
-      ctx.ledger.outcome(route, read.reason === 'memory' ? 'dropped_memory' : 'dropped_oversize')
-      reply.hijack()
-      const headers = upstreamRequestHeaders(req.headers, 'upstream')
-      if (req.headers['content-length']) headers['content-length'] = req.headers['content-length']
-      await forwardToClient(
-        ctx.referenceDispatcher,
-        req,
-        reply.raw,
-        exp.reference,
-        headers,
-        read.body,
-        undefined,
+    const route = this.exp.route
+    legs
+      .then(
+        (shadow) => {
+          const release = () =>
+            ctx.budget.release(
+              this.#requestReserved +
+                reference.reserved +
+                shadow.candidate.reserved +
+                (shadow.secondary?.reserved ?? 0),
+            )
+          let held = false
+          try {
+            held = this.#settle(reference, shadow, release)
+          } catch (err) {
+            // A bug in comparison or reporting must not leak memory or become an unhandled rejection.
+            ctx.log.error({ err, route }, 'settling a mirror failed unexpectedly')
+          } finally {
+            if (!held) release()
+          }
+          // a held pair settles when it is judged
+          return held
+        },
+        (err: unknown) => {
+          ctx.budget.release(this.#requestReserved + reference.reserved)
+          ctx.log.error({ err, route }, 'mirror failed unexpectedly')
+        },
       )
+      .then((held) => {
+        if (held !== true) this.#settled?.()
+      })
+  }
+
+  /** Decides the outcome; true when the pair is held for the noise warm-up (judged later). */
+  #settle(ref: Forwarded, shadow: ShadowLegs, release: () => void): boolean {
+    const ctx = this.#ctx
+    const exp = this.exp
+    const route = exp.route
+    const c = shadow.candidate.leg
+    if (c.ok) exp.breaker.success()
+    else if (BREAKER_FAILURES.has(c.error)) exp.breaker.failure()
+    else exp.breaker.abandon()
+
+    if (ref.leg.ok) ctx.ledger.latency(route, 'reference', ref.leg.durationMs)
+    if (c.ok) ctx.ledger.latency(route, 'candidate', c.durationMs)
+
+    let outcome: Outcome
+    if (!ref.leg.ok) outcome = ref.clientAborted ? 'client_aborted' : 'reference_error'
+    else if (ref.capture === 'memory') outcome = 'dropped_memory'
+    else if (!c.ok && c.error === 'memory') outcome = 'dropped_memory'
+    else if (!c.ok) outcome = c.error === 'timeout' ? 'candidate_timeout' : 'candidate_error'
+    else outcome = 'diverged' // refined below
+
+    const compared =
+      outcome === 'diverged' ||
+      outcome === 'candidate_timeout' ||
+      outcome === 'candidate_error' ||
+      outcome === 'reference_error'
+    if (!compared) {
+      ctx.ledger.outcome(route, outcome)
+      return false
+    }
+    ctx.ledger.transition(route, statusOf(ref.leg), statusOf(c))
+    const noise = exp.noise
+    // Learn first: the secondary of this very request may show the noise its candidate has.
+    if (shadow.secondary && ref.leg.ok) {
+      const s2 = shadow.secondary.leg
+      learnNoise(
+        noise,
+        s2.ok
+          ? compare(ref.leg, s2, exp.compare, noise)
+          : { error: { candidate: s2.error }, differences: [], truncated: false },
+      )
+      if (noise.samples >= exp.noiseSampler.warmup) exp.warmup.release()
+    }
+    const comparison = compare(ref.leg, c, exp.compare, noise)
+    if (comparison === null) {
+      ctx.ledger.outcome(route, 'equal')
+      return false
+    }
+    const judge = () => this.#judge(ref, shadow, comparison, outcome)
+    if (outcome === 'diverged' && exp.secondary && noise.samples < exp.noiseSampler.warmup) {
+      const held = exp.warmup.hold(() => {
+        try {
+          judge()
+        } catch (err) {
+          ctx.log.error({ err, route }, 'judging a held mirror failed unexpectedly')
+        } finally {
+          release()
+          this.#settled?.()
+        }
+      })
+      if (held) return true
+    }
+    judge()
+    return false
+  }
+
+  /** Lets the noise explain what it can, counts the outcome, and reports a divergence. */
+  #judge(ref: Forwarded, shadow: ShadowLegs, comparison: Comparison, outcome: Outcome): void {
+    const ctx = this.#ctx
+    const exp = this.exp
+    const route = exp.route
+    const c = shadow.candidate.leg
+    const noise = exp.noise
+    const explained =
+      noise.samples > 0 && outcome === 'diverged' && ref.leg.ok && c.ok
+        ? explainNoise(noise, comparison, { clockWindowMs: Math.max(ref.leg.durationMs, c.durationMs) })
+        : undefined
+    const divergence = toDivergence(comparison, route, exp.compare.maxPaths, explained)
+    if (divergence.noise_only) {
+      ctx.ledger.outcome(route, 'noise')
+      if (!exp.publishNoise) return
+    } else {
+      ctx.ledger.outcome(route, outcome)
+    }
+    const request = this.#request
+    const message = buildPairMessage({
+      arrivedAt: this.#arrivedAt,
+      method: request.method,
+      uri: request.url,
+      route,
+      params: request.params,
+      requestHeaders: withoutRole(this.#requestHeaders),
+      requestBody: this.#requestBody,
+      referenceUrl: exp.reference.url + request.url,
+      reference: ref.leg,
+      candidateUrl: shadow.candidate.url,
+      candidate: c,
+      divergence,
+      // the trace context the legs were sent (the front end guarantees a valid one)
+      traceId: traceIdOf(this.#requestHeaders[TRACEPARENT]),
+      maxDecodedBytes: exp.maxBodyBytes,
+      redact: ctx.redact,
+    })
+    const publication = serialisePair(resolveKey(exp.key, route, request.params), message)
+    if (publication === undefined) {
+      ctx.log.error({ route, id: message.id }, 'divergence message cannot be serialised to JSON; dropped')
+      ctx.ledger.publication(route, 'failed')
       return
     }
-    requestBody = read.body
-    requestReserved = read.reserved
-    referenceHeaders['content-length'] = String(requestBody.length)
+    ctx.divergences.add(publication)
+    if (!divergence.noise_only) ctx.ledger.divergence(route, message.id, divergence, message.timestamp)
+    const accepted = ctx.sink.publish(publication)
+    ctx.ledger.publication(route, accepted)
+    if (accepted !== 'queued') ctx.notQueued.warn({ route, id: message.id, reason: accepted })
   }
-
-  const candidateHeaders = { ...referenceHeaders, [ROLE_HEADER]: 'candidate' }
-  const candidate = runCandidate(
-    ctx.candidateDispatcher,
-    exp,
-    ticket,
-    { method: req.method!, pathAndQuery: req.url!, headers: candidateHeaders, body: requestBody, deadline },
-    ctx.budget,
-  )
-  reply.hijack()
-  const reference = forwardToClient(
-    ctx.referenceDispatcher,
-    req,
-    reply.raw,
-    exp.reference,
-    referenceHeaders,
-    requestBody,
-    { max: exp.maxBodyBytes, budget: ctx.budget },
-  )
-  const done = Promise.all([reference, candidate]).then(
-    ([ref, cand]) => {
-      try {
-        settle(ctx, exp, { arrivedAt, request, params, requestBody, referenceHeaders }, ref, cand)
-      } catch (err) {
-        // A bug in comparison or reporting must not leak memory or become an unhandled rejection.
-        ctx.log.error({ err, route }, 'settling a mirror failed unexpectedly')
-      } finally {
-        ctx.budget.release(requestReserved + ref.reserved + cand.reserved)
-      }
-    },
-    (err) => ctx.log.error({ err, route }, 'mirror failed unexpectedly'),
-  )
-  ctx.pending.add(done)
-  const forget = () => ctx.pending.delete(done)
-  done.then(forget, forget)
-  await reference
-}
-
-async function dropBeforeSending(
-  ctx: ShadowContext,
-  reply: FastifyReply,
-  exp: Experiment,
-  outcome: Outcome,
-): Promise<void> {
-  exp.breaker.abandon()
-  ctx.ledger.outcome(exp.route, outcome)
-  reply.hijack()
-  await passthrough(ctx.referenceDispatcher, reply.request.raw, reply.raw, exp.reference)
-}
-
-interface RequestInfo {
-  arrivedAt: number
-  request: FastifyRequest
-  params: Record<string, string>
-  requestBody: Buffer | undefined
-  referenceHeaders: Record<string, string | string[]>
-}
-
-function settle(
-  ctx: ShadowContext,
-  exp: Experiment,
-  info: RequestInfo,
-  ref: Forwarded,
-  cand: CandidateResult,
-): void {
-  const route = exp.route
-  const c = cand.leg
-  if (c.ok) exp.breaker.success()
-  else if (BREAKER_FAILURES.has(c.error)) exp.breaker.failure()
-  else exp.breaker.abandon()
-
-  if (ref.leg.ok) ctx.ledger.latency(route, 'reference', ref.leg.durationMs)
-  if (c.ok) ctx.ledger.latency(route, 'candidate', c.durationMs)
-
-  let outcome: Outcome
-  if (!ref.leg.ok) outcome = ref.clientAborted ? 'client_aborted' : 'reference_error'
-  else if (ref.capture === 'oversize') outcome = 'dropped_oversize'
-  else if (ref.capture === 'memory') outcome = 'dropped_memory'
-  else if (!c.ok && c.error === 'body_too_large') outcome = 'dropped_oversize'
-  else if (!c.ok && c.error === 'memory') outcome = 'dropped_memory'
-  else if (!c.ok) outcome = c.error === 'timeout' ? 'candidate_timeout' : 'candidate_error'
-  else outcome = 'diverged' // refined below
-
-  const compared =
-    outcome === 'diverged' ||
-    outcome === 'candidate_timeout' ||
-    outcome === 'candidate_error' ||
-    outcome === 'reference_error'
-  if (!compared) {
-    ctx.ledger.outcome(route, outcome)
-    return
-  }
-  ctx.ledger.transition(route, statusOf(ref.leg), statusOf(c))
-  const divergence = compare(ref.leg, c, exp.compare)
-  if (divergence === null) {
-    ctx.ledger.outcome(route, 'equal')
-    return
-  }
-  ctx.ledger.outcome(route, outcome)
-  const req = info.request.raw
-  const message = buildPairMessage({
-    arrivedAt: info.arrivedAt,
-    method: req.method!,
-    uri: req.url!,
-    route,
-    params: info.params,
-    requestHeaders: stripRole(info.referenceHeaders),
-    requestBody: info.requestBody,
-    referenceUrl: exp.reference.url + req.url,
-    reference: ref.leg,
-    candidateUrl: cand.url,
-    candidate: c,
-    divergence,
-    maxDecodedBytes: exp.maxBodyBytes,
-    redact: ctx.redact,
-  })
-  report(ctx, exp, message)
-}
-
-function report(ctx: ShadowContext, exp: Experiment, message: PairMessage): void {
-  ctx.divergences.add(message)
-  ctx.ledger.divergence(exp.route, message.id, message.divergence!, message.timestamp)
-  const accepted = ctx.sink.publish(resolveKey(exp.key, exp.route, message.request.params), message)
-  if (accepted !== 'queued') ctx.notQueued.warn({ route: exp.route, id: message.id, reason: accepted })
 }
 
 function statusOf(leg: LegResult): number | 'error' {
   return leg.ok ? leg.status : 'error'
 }
 
-function stripRole(headers: Record<string, string | string[]>): Record<string, string | string[]> {
+/** The request's headers as the client sent them (minus hop-by-hop), without miffy's role. */
+function withoutRole(headers: Record<string, string | string[]>): Record<string, string | string[]> {
   const { [ROLE_HEADER]: _role, ...rest } = headers
   return rest
 }

@@ -1,6 +1,6 @@
 /**
  * Builds the message published for a pair, in the Rust miffy 1.0 topic shape plus additive
- * fields (`id`, `timestamp`, `duration_ms`, `divergence`). Secrets are redacted here, before the
+ * fields (`id`, `timestamp`, `trace_id`, `duration_ms`, `divergence`). Secrets are redacted here, before the
  * message leaves the process: request headers and both responses' headers.
  */
 import { randomUUID } from 'node:crypto'
@@ -23,6 +23,8 @@ export interface PairInput {
   candidateUrl: string
   candidate: LegResult
   divergence: Divergence
+  /** the W3C trace-id both legs were sent (src/proxy/trace-context.ts) */
+  traceId: string | undefined
   maxDecodedBytes: number
   redact: ReadonlySet<string>
 }
@@ -37,6 +39,7 @@ export function buildPairMessage(p: PairInput): PairMessage {
   return {
     id: randomUUID(),
     timestamp: new Date(p.arrivedAt).toISOString(),
+    ...(p.traceId ? { trace_id: p.traceId } : {}),
     request: {
       method: p.method,
       uri: p.uri,

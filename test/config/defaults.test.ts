@@ -3,9 +3,9 @@ import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import { parse as parseToml } from 'smol-toml'
 import { DEFAULTS_PATH } from '../../src/config/load.ts'
-import { load } from './fixture.ts'
+import { load, TEST_CANDIDATE, TEST_REFERENCE } from './fixture.ts'
 
-test('with no config.toml and no environment, the defaults are loaded with units resolved', (t) => {
+test('with no config.toml and only the upstreams in the environment, the defaults are loaded with units resolved', (t) => {
   const { config, files, warnings } = load(t)
   assert.deepEqual(files, [DEFAULTS_PATH])
   assert.deepEqual(warnings, [])
@@ -16,8 +16,10 @@ test('with no config.toml and no environment, the defaults are loaded with units
     workers: 1,
     logging: 'human',
     log_level: 'info',
-    reference: 'http://127.0.0.1:3000',
-    candidate: ['http://127.0.0.1:3001'],
+    // no default since issue 11: the fixture sets both (MIFFY_REFERENCE, MIFFY_CANDIDATE)
+    reference: { url: TEST_REFERENCE },
+    candidate: [{ url: TEST_CANDIDATE }],
+    host_header: 'client',
     reference_timeout: 30_000,
     shutdown_timeout: 10_000,
     sample: 1,
@@ -27,8 +29,61 @@ test('with no config.toml and no environment, the defaults are loaded with units
     queue: 256,
     max_body_bytes: 1024 * 1024,
     ignore: [],
-    compare_headers: [],
+    compare_headers: ['*'],
+    ignore_headers: [
+      'date',
+      'age',
+      'content-length',
+      'content-encoding',
+      'transfer-encoding',
+      'connection',
+      'keep-alive',
+      'x-request-id',
+      'x-correlation-id',
+      'request-id',
+      'x-amzn-requestid',
+      'x-amzn-trace-id',
+      'traceparent',
+      'tracestate',
+      'x-b3-traceid',
+      'x-b3-spanid',
+      'x-b3-parentspanid',
+      'x-b3-sampled',
+      'x-cloud-trace-context',
+      'x-trace-id',
+      'cf-ray',
+      'server-timing',
+      'x-response-time',
+      'x-runtime',
+      'x-envoy-upstream-service-time',
+    ],
+    presence_headers: [
+      'server',
+      'x-powered-by',
+      'via',
+      'etag',
+      'last-modified',
+      'expires',
+      'x-served-by',
+      'x-cache',
+      'x-cache-hits',
+      'x-cache-status',
+      'x-timer',
+      'x-ratelimit-remaining',
+      'x-ratelimit-reset',
+      'ratelimit-remaining',
+      'ratelimit-reset',
+    ],
     ignore_status: false,
+    float_tolerance: 1e-9,
+    tolerance: {},
+    unordered: [],
+    match_by: {},
+    text_masks: [],
+    noise_sample: 1,
+    noise_warmup: 20,
+    publish_noise: false,
+    max_noise_paths: 2000,
     breaker_failures: 20,
     breaker_cool_down: 30_000,
     memory_budget: 64 * 1024 * 1024,

@@ -66,18 +66,18 @@ test('a comma list for candidate', (t) => {
   const { config } = load(t, {
     env: { MIFFY_CANDIDATE: 'http://c1.internal:3001, http://c2.internal:3001/' },
   })
-  assert.deepEqual(config.candidate, ['http://c1.internal:3001', 'http://c2.internal:3001'])
+  assert.deepEqual(config.candidate, [{ url: 'http://c1.internal:3001' }, { url: 'http://c2.internal:3001' }])
 })
 
 test('a single candidate URL from the environment', (t) => {
   assert.deepEqual(load(t, { env: { MIFFY_CANDIDATE: 'http://c.internal/v2/' } }).config.candidate, [
-    'http://c.internal/v2',
+    { url: 'http://c.internal/v2' },
   ])
 })
 
 test('a TOML array for candidate', (t) => {
   const { config } = load(t, { env: { MIFFY_CANDIDATE: '["http://c1.internal", "http://c2.internal"]' } })
-  assert.deepEqual(config.candidate, ['http://c1.internal', 'http://c2.internal'])
+  assert.deepEqual(config.candidate, [{ url: 'http://c1.internal' }, { url: 'http://c2.internal' }])
 })
 
 test('MIFFY_ROUTES as a TOML array of inline tables', (t) => {
@@ -97,7 +97,9 @@ test('MIFFY_ROUTES as a JSON array', (t) => {
   const { config } = load(t, {
     env: { MIFFY_ROUTES: '[{"path": "/api/{id}", "candidate": "http://c.internal/", "ignore": ["$.ts"]}]' },
   })
-  assert.deepEqual(config.routes, [{ path: '/api/{id}', candidate: ['http://c.internal'], ignore: ['$.ts'] }])
+  assert.deepEqual(config.routes, [
+    { path: '/api/{id}', candidate: [{ url: 'http://c.internal' }], ignore: ['$.ts'] },
+  ])
 })
 
 test('a key that takes a string keeps digits as a string', (t) => {

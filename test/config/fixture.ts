@@ -18,13 +18,33 @@ export function tempDir(t: TestContext): string {
   return dir
 }
 
+/**
+ * Since issue 11, `reference` and `candidate` have no default. A test about other keys gets these
+ * through MIFFY_REFERENCE / MIFFY_CANDIDATE unless it sets the key itself (in its TOML, its files
+ * or its environment) or asks for `bare` (the tests of the required keys themselves).
+ */
+export const TEST_REFERENCE = 'http://reference.test'
+export const TEST_CANDIDATE = 'http://candidate.test'
+
+function withUpstreams(setup: Setup): NodeJS.ProcessEnv {
+  const env = { ...setup.env }
+  if (setup.bare) return env
+  const texts = [setup.toml ?? '', ...Object.values(setup.files ?? {})]
+  const names = (key: string) => texts.some((t) => new RegExp(`^\\s*${key}\\s*=`, 'm').test(t))
+  if (env.MIFFY_REFERENCE === undefined && !names('reference')) env.MIFFY_REFERENCE = TEST_REFERENCE
+  if (env.MIFFY_CANDIDATE === undefined && !names('candidate')) env.MIFFY_CANDIDATE = TEST_CANDIDATE
+  return env
+}
+
 export interface Setup {
   /** written to `<dir>/config.toml`; omitted: there is no config.toml */
   toml?: string
   /** other files to write, relative to the directory (for MIFFY_CONFIG) */
   files?: Record<string, string>
-  /** the whole environment the loader sees */
+  /** the whole environment the loader sees (plus MIFFY_REFERENCE and MIFFY_CANDIDATE, see TEST_REFERENCE) */
   env?: NodeJS.ProcessEnv
+  /** nothing added: exactly `env` */
+  bare?: boolean
 }
 
 function prepare(t: TestContext, setup: Setup): string {
@@ -40,7 +60,7 @@ function prepare(t: TestContext, setup: Setup): string {
 /** Loads with the given files and environment; fails the test if loading throws. */
 export function load(t: TestContext, setup: Setup = {}): LoadedConfig & { dir: string } {
   const dir = prepare(t, setup)
-  return { ...loadConfig({ env: setup.env ?? {}, cwd: dir }), dir }
+  return { ...loadConfig({ env: withUpstreams(setup), cwd: dir }), dir }
 }
 
 export interface LoadFailure {
@@ -55,7 +75,7 @@ export function loadError(t: TestContext, setup: Setup, code: ErrorCode = 'MIFFY
   const dir = prepare(t, setup)
   let caught: unknown
   try {
-    loadConfig({ env: setup.env ?? {}, cwd: dir })
+    loadConfig({ env: withUpstreams(setup), cwd: dir })
   } catch (err) {
     caught = err
   }

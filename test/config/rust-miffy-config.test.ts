@@ -17,11 +17,11 @@ test('a Rust miffy 1.0 config loads unchanged', (t) => {
   const { config, warnings } = load(t, { toml: RUST_CONFIG })
   assert.deepEqual(warnings, [])
   assert.equal(config.port, 8080)
-  assert.equal(config.reference, 'http://127.0.0.1:3000')
-  assert.deepEqual(config.candidate, ['http://127.0.0.1:3001'])
+  assert.deepEqual(config.reference, { url: 'http://127.0.0.1:3000' })
+  assert.deepEqual(config.candidate, [{ url: 'http://127.0.0.1:3001' }])
   assert.deepEqual(config.routes, [
     { path: '/api/{value}' },
-    { path: '/api/13', candidate: ['http://localhost:1337'] },
+    { path: '/api/13', candidate: [{ url: 'http://localhost:1337' }] },
   ])
   assert.deepEqual(config.kafka, { topic: 'miffy', brokers: ['localhost:9092'] })
 })

@@ -170,7 +170,7 @@ test('a missing MIFFY_CONFIG file: exit 2, stderr names the path', async (t) => 
 // the harness cannot see a listening miffy at all.
 test('control: with a valid config the same harness sees "miffy listening" and open ports', async (t) => {
   const miffy = startMiffy(t, {
-    MIFFY_CONFIG: badConfig(t, 'host = "127.0.0.1"\nlogging = "json"\n'),
+    MIFFY_CONFIG: badConfig(t, 'host = "127.0.0.1"\nlogging = "json"\nreference = "http://127.0.0.1:1"\n'),
     MIFFY_PORT: '0',
     MIFFY_MANAGEMENT_PORT: '0',
   })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import zlib from 'node:zlib'
-import { compare } from '../../src/diff/compare.ts'
+import { divergenceOf as compare } from '../../src/diff/compare.ts'
 import { options, rawLeg } from './legs.ts'
 
 const body = '{"items":[{"id":1,"name":"a"},{"id":2,"name":"b"}]}'
@@ -30,7 +30,9 @@ test('decoded JSON is compared by value', () => {
     encoded('br', zlib.brotliCompressSync(other)),
     options(),
   )
-  assert.deepEqual(divergence?.body?.paths, [{ path: '$.items[1].id', reference: 2, candidate: 3 }])
+  assert.deepEqual(divergence?.body?.paths, [
+    { path: '$.items[1].id', reference: 2, candidate: 3, change: 'value' },
+  ])
 })
 
 test('same wire bytes under different content-encodings are decoded before comparing', () => {

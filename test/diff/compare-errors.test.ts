@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { compare } from '../../src/diff/compare.ts'
+import { divergenceOf as compare } from '../../src/diff/compare.ts'
 import { failedLeg, jsonLeg, options } from './legs.ts'
 
 test('a failed candidate is a divergence with its error word only', () => {

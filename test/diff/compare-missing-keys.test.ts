@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { compare } from '../../src/diff/compare.ts'
+import { divergenceOf as compare } from '../../src/diff/compare.ts'
 import { jsonLeg, options } from './legs.ts'
 
 test('a key missing on one side is reported with only the present side', () => {
@@ -8,8 +8,8 @@ test('a key missing on one side is reported with only the present side', () => {
   assert.deepEqual(divergence?.body, {
     kind: 'json',
     paths: [
-      { path: '$.gone', reference: { x: 1 } },
-      { path: '$.added', candidate: 'y' },
+      { path: '$.gone', reference: { x: 1 }, change: 'missing' },
+      { path: '$.added', candidate: 'y', change: 'added' },
     ],
     truncated: false,
   })
@@ -20,7 +20,7 @@ test('a key missing on one side is reported with only the present side', () => {
 
 test('null is a value, not a missing key', () => {
   const divergence = compare(jsonLeg({ a: null }), jsonLeg({}), options())
-  assert.deepEqual(divergence?.body?.paths, [{ path: '$.a', reference: null }])
+  assert.deepEqual(divergence?.body?.paths, [{ path: '$.a', reference: null, change: 'missing' }])
 })
 
 test('odd keys are formatted in bracket notation, and "__proto__" is an ordinary key', () => {

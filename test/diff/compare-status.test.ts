@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { compare } from '../../src/diff/compare.ts'
+import { divergenceOf as compare } from '../../src/diff/compare.ts'
 import { jsonLeg, options } from './legs.ts'
 
 test('a different status is a divergence', () => {
@@ -13,7 +13,7 @@ test('a different status is a divergence', () => {
 test('status and body differences are reported together', () => {
   const divergence = compare(jsonLeg({ a: 1 }), jsonLeg({ a: 2 }, { status: 404 }), options())
   assert.deepEqual(divergence?.status, { reference: 200, candidate: 404 })
-  assert.deepEqual(divergence?.body?.paths, [{ path: '$.a', reference: 1, candidate: 2 }])
+  assert.deepEqual(divergence?.body?.paths, [{ path: '$.a', reference: 1, candidate: 2, change: 'value' }])
 })
 
 test('ignoreStatus: a status difference alone is equal, bodies are still compared', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { compare } from '../../src/diff/compare.ts'
+import { divergenceOf as compare } from '../../src/diff/compare.ts'
 import { jsonLeg, options } from './legs.ts'
 
 const list = (n: number, value: number) => Array.from({ length: n }, () => ({ price: value }))

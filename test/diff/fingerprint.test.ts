@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { test } from 'node:test'
-import { compare } from '../../src/diff/compare.ts'
+import { divergenceOf as compare } from '../../src/diff/compare.ts'
 import { jsonLeg, options } from './legs.ts'
 
 function fp(reference: unknown, candidate: unknown, extra: Parameters<typeof options>[0] = {}): string {

@@ -1,7 +1,7 @@
-/** Builders for compare tests: legs as the shadow dispatcher captures them, and default options. */
-import type { CompareOptions } from '../../src/diff/compare.ts'
-import { compileIgnore } from '../../src/diff/json-path.ts'
+/** Builders for compare tests: legs as the shadow dispatcher captures them, and compiled rules. */
+
 import type { HeaderRepr, LegResult } from '../../src/diff/model.ts'
+import { type CompareRules, compileRules, type RuleSpec } from '../../src/diff/rules.ts'
 
 const JSON_HEADERS: HeaderRepr = { 'content-type': 'application/json' }
 
@@ -28,17 +28,26 @@ export function failedLeg(error: string): LegResult {
   return { ok: false, error, durationMs: 1 }
 }
 
-export function options(
-  overrides: Partial<CompareOptions> & { ignorePatterns?: string[] } = {},
-): CompareOptions {
+/**
+ * Rules for a test: no header compared but Content-Type (by media type), no path rules, the
+ * default float tolerance; `ignorePatterns` is `ignore`.
+ */
+export function options(overrides: Partial<RuleSpec> & { ignorePatterns?: string[] } = {}): CompareRules {
   const { ignorePatterns, ...rest } = overrides
-  return {
+  return compileRules({
     route: '/api/{id}',
-    ignore: compileIgnore(ignorePatterns ?? []),
+    ignore: ignorePatterns ?? [],
+    unordered: [],
+    tolerance: {},
+    matchBy: {},
+    floatTolerance: 1e-9,
     compareHeaders: [],
+    ignoreHeaders: [],
+    presenceHeaders: [],
     ignoreStatus: false,
+    textMasks: [],
     maxDecodedBytes: 1024 * 1024,
     maxPaths: 20,
     ...rest,
-  }
+  })
 }

@@ -1,12 +1,20 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import zlib from 'node:zlib'
-import { compare } from '../../src/diff/compare.ts'
+import { divergenceOf as compare } from '../../src/diff/compare.ts'
 import { toResponseRepr } from '../../src/diff/represent.ts'
 import { failedLeg, jsonLeg, options, rawLeg } from './legs.ts'
 
-test('a failed leg is { error }', () => {
-  assert.deepEqual(toResponseRepr(failedLeg('timeout'), 1000), { error: 'timeout' })
+test("a failed leg is { error } with the Rust miffy's word, and our word in error_detail", () => {
+  assert.deepEqual(toResponseRepr(failedLeg('timeout'), 1000), { error: 'request', error_detail: 'timeout' })
+  assert.deepEqual(toResponseRepr(failedLeg('connection'), 1000), {
+    error: 'request',
+    error_detail: 'connection',
+  })
+  assert.deepEqual(toResponseRepr({ ok: false, error: 'reset', phase: 'body', durationMs: 1 }, 1000), {
+    error: 'body',
+    error_detail: 'reset',
+  })
 })
 
 test('an answered leg keeps its headers as captured and shows the decoded body', () => {

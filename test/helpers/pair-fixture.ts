@@ -4,6 +4,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import type { PairMessage } from '../../src/diff/model.ts'
+import type { Publication } from '../../src/publish/sink.ts'
+import { serialisePair } from '../../src/shadow/publication.ts'
 
 export interface PairOptions {
   /** route parameter; also used in the uri */
@@ -60,4 +62,11 @@ export function pairMessage(options: PairOptions = {}): PairMessage {
     },
   }
   return { ...message, ...options.overrides }
+}
+
+/** A message as the orchestration hands it to sinks: serialised once, with its summary. */
+export function publication(key: string, message: PairMessage = pairMessage()): Publication {
+  const p = serialisePair(key, message)
+  if (!p) throw new Error('the fixture message does not serialise')
+  return p
 }

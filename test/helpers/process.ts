@@ -19,6 +19,16 @@ export interface MiffyProcess {
   exited: Promise<number | string>
 }
 
+/**
+ * The environment a miffy child gets: the test runner's, without the variables that point the
+ * test suite itself at a broker (KAFKA_BROKERS, KAFKA_SASL_BROKERS). miffy reads every KAFKA_*
+ * variable as a Kafka property, so passing them on would configure the child by accident.
+ */
+export function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { KAFKA_BROKERS: _b, KAFKA_SASL_BROKERS: _s, ...rest } = process.env
+  return { ...rest, ...extra }
+}
+
 export async function startMiffy(
   t: TestContext,
   env: Record<string, string>,
@@ -26,19 +36,25 @@ export async function startMiffy(
 ): Promise<MiffyProcess> {
   const child = spawn(command[0]!, command.slice(1), {
     cwd: ROOT,
-    env: {
-      ...process.env,
+    env: childEnv({
       MIFFY_LOGGING: 'json',
       MIFFY_HOST: '127.0.0.1',
       MIFFY_PORT: '0',
       MIFFY_MANAGEMENT_PORT: '0',
       ...env,
-    },
+    }),
     stdio: ['ignore', 'pipe', 'pipe'],
+    // its own process group: `npm start` runs miffy as a child of npm, and killing npm alone
+    // would leave miffy running, holding our pipes open
+    detached: true,
   })
   const exited = once(child, 'exit').then(([code, signal]) => (code ?? signal) as number | string)
   t.after(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+    try {
+      process.kill(-child.pid!, 'SIGKILL')
+    } catch {
+      // the group is gone already
+    }
   })
   const lines: Record<string, unknown>[] = []
   let err = ''

@@ -7,7 +7,10 @@ import pino from 'pino'
 import { type App, buildApp } from '../../src/app.ts'
 import { loadConfig } from '../../src/config/load.ts'
 import type { MiffyConfig } from '../../src/config/schema.ts'
+import type { PairMessage } from '../../src/diff/model.ts'
+import type { DivergenceFilter } from '../../src/publish/divergence-log.ts'
 import type { Sink } from '../../src/publish/sink.ts'
+import type { Outcome } from '../../src/shadow/outcome.ts'
 
 export interface RunningProxy {
   app: App
@@ -16,21 +19,33 @@ export interface RunningProxy {
   managementUrl: string
   logs: Record<string, unknown>[]
   /** the outcome counts of one route, from the ledger */
-  outcomes(route: string): Record<string, number>
+  outcomes(route: string): Record<Outcome, number>
   /** resolves once every mirror started so far has been compared and counted */
   settled(): Promise<void>
+  /** the stored divergences, newest first, parsed from the bytes that were published */
+  divergences(filter?: DivergenceFilter): PairMessage[]
+}
+
+/**
+ * The defaults with `overrides` on top, as a reload would read them (a bad one throws
+ * MiffyError). `reference` and `candidate` are required settings; a test that does not care
+ * gets an address where nothing listens (port 1: refused at once).
+ */
+export function testConfig(overrides: Record<string, unknown>, env: NodeJS.ProcessEnv = {}): MiffyConfig {
+  const upstreams = { reference: 'http://127.0.0.1:1', candidate: 'http://127.0.0.1:1' }
+  return loadConfig({
+    env,
+    cwd: '/nonexistent',
+    overrides: { host: '127.0.0.1', ...upstreams, ...overrides },
+  }).config
 }
 
 export async function startProxy(
   t: TestContext,
   overrides: Record<string, unknown>,
-  options: { sink?: Sink; env?: NodeJS.ProcessEnv } = {},
+  options: { sink?: Sink; env?: NodeJS.ProcessEnv; load?: () => MiffyConfig } = {},
 ): Promise<RunningProxy> {
-  const { config } = loadConfig({
-    env: options.env ?? {},
-    cwd: '/nonexistent',
-    overrides: { host: '127.0.0.1', ...overrides },
-  })
+  const config = testConfig(overrides, options.env)
   const logs: Record<string, unknown>[] = []
   const logger = pino(
     { level: 'debug' },
@@ -40,7 +55,12 @@ export async function startProxy(
       },
     },
   )
-  const app = await buildApp(config, { logger, ...(options.sink ? { sink: options.sink } : {}) })
+  const app = await buildApp(config, {
+    logger,
+    ...(options.sink ? { sink: options.sink } : {}),
+    // what a reload reads: by default the same config again (never the test runner's files)
+    load: options.load ?? (() => config),
+  })
   t.after(() => app.close(2000))
   await app.proxy.listen({ port: 0, host: '127.0.0.1' })
   await app.management.listen({ port: 0, host: '127.0.0.1' })
@@ -58,6 +78,9 @@ export async function startProxy(
     },
     async settled() {
       while (app.ctx.pending.size > 0) await Promise.allSettled([...app.ctx.pending])
+    },
+    divergences(filter) {
+      return app.ctx.divergences.list(filter).map((p) => JSON.parse(p.value.toString('utf8')) as PairMessage)
     },
   }
 }

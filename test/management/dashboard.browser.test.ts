@@ -48,6 +48,17 @@ test('the dashboard shows the ledger, filters divergences and escapes upstream t
         : json(500, { id, note: 'ok' })(req, res, body)
     return json(200, { id, name: id === '3' ? 'bob' : 'ada' })(req, res, body)
   })
+  // /catalog/{id}: three instances of the same service that stamps every answer with a request
+  // id, one of them the route's secondary: the route learns that noise and reports nothing
+  const catalog = () =>
+    startUpstream(t, (req, res, body) =>
+      json(200, { id: req.url, request_id: crypto.randomUUID() })(req, res, body),
+    )
+  const [catalogReference, catalogSecondary, catalogCandidate] = [
+    await catalog(),
+    await catalog(),
+    await catalog(),
+  ]
   const proxy = await startProxy(t, {
     reference: reference.url,
     candidate: candidate.url,
@@ -55,6 +66,12 @@ test('the dashboard shows the ledger, filters divergences and escapes upstream t
       { path: '/users/{id}' },
       { path: '/orders/{id}' },
       { path: '/legacy/{id}', candidate: `http://127.0.0.1:${await closedPort()}` },
+      {
+        path: '/catalog/{id}',
+        reference: catalogReference.url,
+        secondary: catalogSecondary.url,
+        candidate: catalogCandidate.url,
+      },
     ],
   })
   const send = async (path: string) => {
@@ -63,6 +80,7 @@ test('the dashboard shows the ledger, filters divergences and escapes upstream t
   }
   for (const p of ['/users/1', '/users/2', '/users/3', '/orders/1', '/orders/2', '/orders/3', '/legacy/1'])
     await send(p)
+  for (const p of ['/catalog/1', '/catalog/2', '/catalog/3']) await send(p)
 
   const userDataDir = await mkdtemp(join(tmpdir(), 'miffy-chromium-'))
   let context: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined
@@ -114,7 +132,12 @@ test('the dashboard shows the ledger, filters divergences and escapes upstream t
     .waitFor()
   for (const r of ledger.routes) {
     const row = page.locator(`#routes tr.route[data-route="${r.route}"]`)
-    for (const field of ['matched', 'sampled', 'equal', 'diverged'] as const)
+    assert.equal(
+      await row.locator('[data-field="not-published"]').textContent(),
+      String(r.publishing.not_published),
+      `${r.route} not published`,
+    )
+    for (const field of ['matched', 'sampled', 'equal', 'noise', 'diverged'] as const)
       assert.equal(
         await row.locator(`[data-field="${field}"]`).textContent(),
         String(r[field]),
@@ -126,7 +149,19 @@ test('the dashboard shows the ledger, filters divergences and escapes upstream t
     [counts('/users/{id}').equal, counts('/users/{id}').diverged, counts('/orders/{id}').diverged],
     [2, 1, 2],
   )
-  assert.equal(counts('/legacy/{id}').dropped.candidate_error, 1)
+  // a failed leg is published like a divergence: it is shown apart from the drops
+  assert.equal(counts('/legacy/{id}').reported.candidate_error, 1)
+  assert.equal(counts('/legacy/{id}').dropped.candidate_error, undefined)
+  assert.equal(counts('/catalog/{id}').noise, 3)
+
+  // the learned noise: the catalog route's request id, with the rule that would silence it
+  const place = page.locator(
+    '#noise [data-noise-route="/catalog/{id}"] tr[data-noise-key="json $.request_id"]',
+  )
+  await place.waitFor()
+  assert.equal(await place.locator('td.suggestion').textContent(), 'ignore = ["$.request_id"]')
+  assert.equal(await place.locator('td.num').textContent(), '3')
+  assert.equal(await page.locator('#noise [data-noise-route="/users/{id}"]').count(), 0)
   assert.equal(
     await page.locator('#routes tr[data-route="/legacy/{id}"] [data-reason="candidate_error"]').textContent(),
     'candidate_error 1',

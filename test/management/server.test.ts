@@ -2,10 +2,13 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { request } from 'undici'
 import { startProxy } from '../helpers/proxy.ts'
-import { json, startUpstream } from '../helpers/upstream.ts'
+import { closedPort, json, startUpstream } from '../helpers/upstream.ts'
+
+/** `reference` has no default (issue 11); these tests never call it. */
+const unusedReference = async () => ({ reference: `http://127.0.0.1:${await closedPort()}` })
 
 test('GET /healthz on the management port answers {"status":"healthy"}', async (t) => {
-  const proxy = await startProxy(t, {})
+  const proxy = await startProxy(t, await unusedReference())
   const res = await request(`${proxy.managementUrl}/healthz`)
   assert.equal(res.statusCode, 200)
   assert.deepEqual(await res.body.json(), { status: 'healthy' })
@@ -23,10 +26,16 @@ test('unknown management paths are 404, and management endpoints are not on the 
 })
 
 test('/readyz reports the sink and stays 200; ?strict follows the sink state', async (t) => {
-  const proxy = await startProxy(t, {})
+  const proxy = await startProxy(t, await unusedReference())
   const res = await request(`${proxy.managementUrl}/readyz`)
   assert.equal(res.statusCode, 200)
-  assert.deepEqual(await res.body.json(), { status: 'ready', sink: { kind: 'log', state: 'ready' } })
+  const body = (await res.body.json()) as Record<string, unknown> & { config: Record<string, unknown> }
+  assert.deepEqual(body.sink, { kind: 'log', state: 'ready' })
+  assert.equal(body.status, 'ready')
+  // which configuration is active: a hash of the effective config and when it was loaded
+  assert.match(String(body.config.hash), /^[0-9a-f]{16}$/)
+  assert.ok(Date.parse(String(body.config.loaded_at)) <= Date.now())
+  assert.deepEqual(body.config.paused, [])
   const strict = await request(`${proxy.managementUrl}/readyz?strict`)
   assert.equal(strict.statusCode, 200)
   await strict.body.text()

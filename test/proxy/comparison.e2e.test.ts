@@ -40,7 +40,7 @@ async function pair(
 test('JSON bodies that differ only in key order and number spelling are equal', async (t) => {
   const proxy = await pair(t, '{"a":1,"b":{"c":[1,2],"d":2.0}}', '{"b":{"d":2,"c":[1,2]},"a":1.0}')
   assert.equal(proxy.outcomes('/api/{id}').equal, 1)
-  assert.equal(proxy.app.ctx.divergences.list().length, 0)
+  assert.equal(proxy.divergences().length, 0)
 })
 
 test('application/problem+json compares as JSON', async (t) => {
@@ -48,19 +48,19 @@ test('application/problem+json compares as JSON', async (t) => {
   assert.equal(proxy.outcomes('/api/{id}').equal, 1)
 })
 
-test('non-JSON bodies compare byte for byte', async (t) => {
+test('text bodies compare by tokens, JSON text served as text/plain included', async (t) => {
   const same = await pair(t, 'hello', 'hello', 'text/plain')
   assert.equal(same.outcomes('/api/{id}').equal, 1)
   const differ = await pair(t, '{"a":1,"b":2}', '{"b":2,"a":1}', 'text/plain')
   assert.equal(differ.outcomes('/api/{id}').diverged, 1)
-  const [m] = differ.app.ctx.divergences.list()
-  assert.equal(m!.divergence!.body!.kind, 'bytes')
+  const [m] = differ.divergences()
+  assert.equal(m!.divergence!.body!.kind, 'text')
 })
 
 test('a divergence is recorded in the Rust miffy message shape, with secrets redacted', async (t) => {
   const proxy = await pair(t, '{"result":4}', '{"result":103}')
   assert.equal(proxy.outcomes('/api/{id}').diverged, 1)
-  const [m] = proxy.app.ctx.divergences.list()
+  const [m] = proxy.divergences()
   assert.ok(m)
   assert.equal(m.request.method, 'GET')
   assert.equal(m.request.uri, '/api/7?x=1')
@@ -74,7 +74,9 @@ test('a divergence is recorded in the Rust miffy message shape, with secrets red
   assert.equal(m.reference.response.status, 200)
   assert.deepEqual(m.reference.response.body, { type: 'json', value: { result: 4 } })
   assert.deepEqual(m.candidate.response.body, { type: 'json', value: { result: 103 } })
-  assert.deepEqual(m.divergence!.body!.paths, [{ path: '$.result', reference: 4, candidate: 103 }])
+  assert.deepEqual(m.divergence!.body!.paths, [
+    { path: '$.result', reference: 4, candidate: 103, change: 'value' },
+  ])
   assert.match(m.divergence!.fingerprint, /^[0-9a-f]{16}$/)
   assert.match(m.id, /^[0-9a-f-]{36}$/)
   assert.ok(!Number.isNaN(Date.parse(m.timestamp)))

@@ -59,12 +59,12 @@ test('request: Connection given as several values names headers in each', () => 
   assert.equal(out['x-c'], '3')
 })
 
-test('request: host and content-length are dropped', () => {
+test("request: the client's host is kept (as in the Rust miffy), content-length is dropped", () => {
   const out = upstreamRequestHeaders(
     { host: 'proxy.example', 'content-length': '12', accept: '*/*' },
     'reference',
   )
-  assert.equal(out.host, undefined)
+  assert.equal(out.host, 'proxy.example')
   assert.equal(out['content-length'], undefined)
   assert.equal(out.accept, '*/*')
 })

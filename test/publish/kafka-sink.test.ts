@@ -23,7 +23,7 @@ import {
   sharedKafka,
   startKafka,
 } from '../helpers/kafka-broker.ts'
-import { pairMessage } from '../helpers/pair-fixture.ts'
+import { pairMessage, publication } from '../helpers/pair-fixture.ts'
 
 // kafkajs has leaked rejections before (tulios/kafkajs#418, #1686): any during this file fails it.
 const unhandled: unknown[] = []
@@ -120,7 +120,7 @@ for (const version of kafkaVersions()) {
         pairMessage({ value: '2' }),
         pairMessage({ value: 'zoë' }),
       ]
-      for (const [i, m] of sent.entries()) assert.equal(h.sink.publish(`key-${i}`, m), 'queued')
+      for (const [i, m] of sent.entries()) assert.equal(h.sink.publish(publication(`key-${i}`, m)), 'queued')
       await waitFor('3 published', async () => (await h.count('published')) === 3)
       assert.equal(h.sink.state(), 'ready')
       assert.equal(await h.gauge('miffy_sink_up'), 1)
@@ -160,7 +160,7 @@ for (const version of kafkaVersions()) {
         keys.map((k) => [k, 'from-kcat']),
       )
       const h = makeSink(t, topic, { 'bootstrap.servers': broker.brokers })
-      for (const k of keys) h.sink.publish(k, pairMessage())
+      for (const k of keys) h.sink.publish(publication(k, pairMessage()))
       assert.deepEqual(await h.sink.close(10_000), { sent: keys.length, lost: 0 })
 
       const all = await kcatRead(broker.brokers, topic)
@@ -183,7 +183,7 @@ for (const version of kafkaVersions()) {
       )
       await waitFor('ready', () => h.sink.state() === 'ready')
       for (let i = 0; i < 50; i++)
-        assert.equal(h.sink.publish(`k${i}`, pairMessage({ value: String(i) })), 'queued')
+        assert.equal(h.sink.publish(publication(`k${i}`, pairMessage({ value: String(i) }))), 'queued')
       assert.equal(await h.count('published'), 0)
       assert.equal(await h.gauge('miffy_outbox_messages'), 50)
 
@@ -195,7 +195,7 @@ for (const version of kafkaVersions()) {
         onTopic.map((m) => m.key),
         Array.from({ length: 50 }, (_, i) => `k${i}`),
       )
-      assert.equal(h.sink.publish('late', pairMessage()), 'dropped_closed')
+      assert.equal(h.sink.publish(publication('late', pairMessage())), 'dropped_closed')
       assert.equal(await h.count('dropped_closed'), 1)
     })
 
@@ -208,7 +208,9 @@ for (const version of kafkaVersions()) {
         { 'bootstrap.servers': broker.brokers },
         { maxMessages: 5, lingerMs: 60_000, batchSize: 1000 },
       )
-      const answers = Array.from({ length: 8 }, (_, i) => byCount.sink.publish(`c${i}`, pairMessage()))
+      const answers = Array.from({ length: 8 }, (_, i) =>
+        byCount.sink.publish(publication(`c${i}`, pairMessage())),
+      )
       assert.deepEqual(answers, [...Array(5).fill('queued'), ...Array(3).fill('dropped_full')])
       assert.equal(await byCount.count('dropped_full'), 3)
       assert.equal(await byCount.gauge('miffy_outbox_messages'), 5)
@@ -223,7 +225,11 @@ for (const version of kafkaVersions()) {
         { maxBytes: Math.floor(size * 2.5), lingerMs: 60_000, batchSize: 1000 },
       )
       assert.deepEqual(
-        [byBytes.sink.publish('b0', one), byBytes.sink.publish('b1', one), byBytes.sink.publish('b2', one)],
+        [
+          byBytes.sink.publish(publication('b0', one)),
+          byBytes.sink.publish(publication('b1', one)),
+          byBytes.sink.publish(publication('b2', one)),
+        ],
         ['queued', 'queued', 'dropped_full'],
       )
       assert.equal(await byBytes.gauge('miffy_outbox_bytes'), size * 2)
@@ -236,9 +242,12 @@ for (const version of kafkaVersions()) {
       const topic = topicName('oversize')
       await createTopic(broker.brokers, topic)
       const h = makeSink(t, topic, { 'bootstrap.servers': broker.brokers, 'message.max.bytes': 4096 })
-      assert.equal(h.sink.publish('big', pairMessage({ bodyPadding: 10_000 })), 'dropped_oversize')
+      assert.equal(
+        h.sink.publish(publication('big', pairMessage({ bodyPadding: 10_000 }))),
+        'dropped_oversize',
+      )
       const small = pairMessage()
-      assert.equal(h.sink.publish('small', small), 'queued')
+      assert.equal(h.sink.publish(publication('small', small)), 'queued')
       assert.deepEqual(await h.sink.close(10_000), { sent: 1, lost: 0 })
       assert.equal(await h.count('dropped_oversize'), 1)
       assert.equal(h.logs.filter((l) => l.msg.includes('larger than message.max.bytes')).length, 1)
@@ -257,8 +266,8 @@ for (const version of kafkaVersions()) {
         'sasl.username': broker.sasl.username,
         'sasl.password': broker.sasl.password,
       })
-      h.sink.publish('s1', pairMessage({ value: 's1' }))
-      h.sink.publish('s2', pairMessage({ value: 's2' }))
+      h.sink.publish(publication('s1', pairMessage({ value: 's1' })))
+      h.sink.publish(publication('s2', pairMessage({ value: 's2' })))
       await waitFor('2 published over SASL', async () => (await h.count('published')) === 2)
       assert.equal(h.sink.state(), 'ready')
       const onTopic = await kcatRead(broker.brokers, topic)
@@ -286,7 +295,7 @@ for (const version of kafkaVersions()) {
       )
       await waitFor('unavailable', () => h.sink.state() === 'unavailable')
       assert.equal(await h.gauge('miffy_sink_up'), 0)
-      assert.equal(h.sink.publish('k', pairMessage()), 'queued')
+      assert.equal(h.sink.publish(publication('k', pairMessage())), 'queued')
       // Let it fail a few more times: still one warning.
       await sleep(1000)
       assert.equal(h.sink.state(), 'unavailable')
@@ -315,7 +324,7 @@ for (const version of kafkaVersions()) {
 
       // 1. Nothing listens yet.
       const early = makeSink(t, topic, fast, { maxAttempts: 10_000 })
-      assert.equal(early.sink.publish('early', pairMessage({ value: 'early' })), 'queued')
+      assert.equal(early.sink.publish(publication('early', pairMessage({ value: 'early' }))), 'queued')
       await waitFor('unavailable while the broker is down', () => early.sink.state() === 'unavailable')
       assert.equal(await early.gauge('miffy_sink_up'), 0)
 
@@ -342,10 +351,10 @@ for (const version of kafkaVersions()) {
         { ...fast, 'socket.timeout.ms': 1000, 'request.timeout.ms': 1000 },
         { maxAttempts: 3, maxMessages: 100, lingerMs: 5 },
       )
-      crash.sink.publish('before-crash', pairMessage())
+      crash.sink.publish(publication('before-crash', pairMessage()))
       await waitFor('before-crash published', async () => (await crash.count('published')) === 1)
       await own.pause()
-      assert.equal(crash.sink.publish('while-hung', pairMessage()), 'queued')
+      assert.equal(crash.sink.publish(publication('while-hung', pairMessage())), 'queued')
       await waitFor(
         'the hung send counted as failed',
         async () => (await crash.count('failed')) === 1,
@@ -362,7 +371,7 @@ for (const version of kafkaVersions()) {
       const answers = new Set<string>()
       for (let i = 0; i < 300; i++) {
         const started = performance.now()
-        answers.add(crash.sink.publish(`during-${i}`, pairMessage()))
+        answers.add(crash.sink.publish(publication(`during-${i}`, pairMessage())))
         slowest = Math.max(slowest, performance.now() - started)
         if (i % 50 === 0) await sleep(20)
       }
@@ -385,13 +394,13 @@ for (const version of kafkaVersions()) {
       // 5. Back up: the same sinks deliver again. The patient sink goes first, so the topic is
       // known to be writable before the crash sink (3 tries) is asked to deliver.
       await own.restart()
-      early.sink.publish('after-restart-early', pairMessage())
+      early.sink.publish(publication('after-restart-early', pairMessage()))
       await waitFor(
         'after-restart-early published',
         async () => (await early.count('published')) === 2,
         30_000,
       )
-      crash.sink.publish('after-restart', pairMessage())
+      crash.sink.publish(publication('after-restart', pairMessage()))
       await waitFor('after-restart published', async () => (await crash.count('published')) === 2, 30_000)
       assert.equal(crash.sink.state(), 'ready')
       // 'while-hung' may be there too: the stopped broker still had the request in its socket

@@ -22,11 +22,11 @@ test('inherited object properties are not parameters', () => {
   assert.equal(resolveKey('toString', '/x/{id}', { id: '1' }), 'toString')
 })
 
-test('the key uses the decoded value from a match', () => {
+test('the key uses the raw value from a match, escapes kept as in Rust miffy 1.0', () => {
   const t = new RouteTable<string>()
   t.insert('/users/{id}/orders', 'orders')
   const m = t.match('/users/a%20b/orders')
   assert.ok(m)
-  assert.equal(resolveKey('id', m.pattern, m.params), 'a b')
+  assert.equal(resolveKey('id', m.pattern, m.params), 'a%20b')
   assert.equal(resolveKey(undefined, m.pattern, m.params), '/users/{id}/orders')
 })

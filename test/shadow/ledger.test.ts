@@ -2,14 +2,19 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Registry } from 'prom-client'
 import type { Divergence } from '../../src/diff/model.ts'
-import { createMetrics, OUTCOMES, type Outcome } from '../../src/management/metrics.ts'
+import { createMetrics } from '../../src/management/metrics.ts'
 import { Ledger } from '../../src/shadow/ledger.ts'
+import { OUTCOMES, type Outcome } from '../../src/shadow/outcome.ts'
 
 const ROUTE = '/api/{id}'
 
+/** A ledger wired to a metrics registry as app.ts wires it. */
 function ledger(): { ledger: Ledger; registry: Registry } {
   const registry = new Registry()
-  return { ledger: new Ledger(createMetrics(registry)), registry }
+  const metrics = createMetrics(registry)
+  const l = new Ledger((route, role) => metrics.upstreamDuration.labels(route, role))
+  metrics.sources.outcomes = () => l.counts()
+  return { ledger: l, registry }
 }
 
 function divergence(fingerprint: string): Divergence {
@@ -85,13 +90,18 @@ test('outcome counts sum to matched, and the summary fields agree with them', ()
     dropped_oversize: 1,
     dropped_memory: 1,
     circuit_open: 4,
+    client_aborted: 1,
+  })
+  // failed legs are published like divergences, so they are reported, not dropped
+  assert.deepEqual(s.reported, {
+    diverged: 3,
     candidate_timeout: 2,
     candidate_error: 1,
     reference_error: 1,
   })
   // every sampled request is accounted for exactly once
-  const droppedTotal = Object.values(s.dropped).reduce((a, b) => a + b, 0)
-  assert.equal(s.equal + s.diverged + droppedTotal + s.outcomes.client_aborted, s.sampled)
+  const sum = (r: Record<string, number>) => Object.values(r).reduce((a, b) => a + b, 0)
+  assert.equal(s.equal + sum(s.reported) + sum(s.dropped), s.sampled)
 })
 
 test('routes are counted apart', () => {

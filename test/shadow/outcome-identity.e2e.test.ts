@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { request } from 'undici'
-import { OUTCOMES } from '../../src/management/metrics.ts'
+import { OUTCOMES } from '../../src/shadow/outcome.ts'
 import { startProxy } from '../helpers/proxy.ts'
 import { json, startUpstream } from '../helpers/upstream.ts'
 
@@ -74,7 +74,13 @@ test('outcome identity under load with faults', async (t) => {
   const sum = (o: Record<string, number>) => OUTCOMES.reduce((acc, k) => acc + (o[k] ?? 0), 0)
   assert.equal(sum(a) + sum(b), N, JSON.stringify({ a, b }))
   // the faults really happened
-  for (const outcome of ['equal', 'diverged', 'candidate_timeout', 'candidate_error', 'reference_error']) {
+  for (const outcome of [
+    'equal',
+    'diverged',
+    'candidate_timeout',
+    'candidate_error',
+    'reference_error',
+  ] as const) {
     assert.ok((a[outcome] ?? 0) + (b[outcome] ?? 0) > 0, `${outcome} occurred: ${JSON.stringify({ a, b })}`)
   }
   assert.ok((b.sampled_out ?? 0) > 0 && (b.method_skipped ?? 0) > 0)

@@ -1,0 +1,332 @@
+/**
+ * Text compared by lines and tokens (HTML, plain text, CSV, XML bodies; header values of several
+ * words), so that a difference has a place that is the same from one response to the next, and
+ * noise can be learned there: the CSRF token of a form, the generated-at line of an export. A
+ * total that changed in the same page is another place, and stays a divergence.
+ *
+ * - Segments: lines, and in markup (a body that starts with `<`) also every tag, so a minified
+ *   page is not one line. Compared trimmed; blank ones are left out (a template engine's
+ *   whitespace is not behaviour).
+ * - Tokens: runs of letters, digits and `_ . : + - @ % ~ #` (not starting with `:`); every other
+ *   visible character is a token of its own. `2026-12-01T10:00:00Z` and `ord-123` are one token;
+ *   a URL splits at `/ ? & =` into its parts.
+ * - A segment's template keeps its structure and forgets its content: punctuation, the words
+ *   inside a tag (names, attribute names and word values such as a class), and words used as
+ *   keys (`total:`, `name=`) as they are; other words as `w`, numbers as `n`. Changed segments are paired (equal templates first, then in order), then
+ *   compared token by token; segments only on one side are `missing` / `added`.
+ * - A token's place (the noise key) is its segment's template, the previous segment's template,
+ *   and its position: every row of a CSV export, every item of a list, shares its places.
+ * - Tokens that are the same float printed differently, or the same instant stamped a moment
+ *   later (values.ts), are equal; so are URLs whose query parameters come in another order.
+ */
+import type { Difference } from './model.ts'
+import type { CompareRules } from './rules.ts'
+import { diffSequences } from './sequence.ts'
+import { sameInstant, sameLongNumeral } from './values.ts'
+
+export const TOKEN = /[\p{L}\p{N}_.+@%~#-][\p{L}\p{N}_.:+@%~#-]*|[^\s\p{L}\p{N}_.:+@%~#-]/gu
+const WORD = /^[\p{L}_-]+$/u
+const NUMERAL = /^[-+]?\d+([.,]\d+)*%?$/
+/** Segments with more tokens than this are keyed by the tokens before the one that differs. */
+const TEMPLATE_TOKENS = 40
+const CONTEXT = 6
+/** More segment or token edits than this: the texts are reported as different as a whole. */
+const MAX_EDITS = 4000
+
+interface Segment {
+  /** 1-based line number in the text */
+  no: number
+  tokens: string[]
+  /** the tokens joined: what segments are compared by */
+  text: string
+  template: string
+}
+
+export interface TextComparison {
+  differences: Difference[]
+  truncated: boolean
+}
+
+type Sink = (d: Omit<Difference, 'area'>) => boolean
+
+interface Context {
+  rules: CompareRules
+  clockWindowMs: number
+  record: Sink
+  /** `text` for bodies; `header <name>` for header values */
+  keyPrefix: string
+  /** what the display path starts with: '' for bodies, the header name for headers */
+  displayPrefix: string
+}
+
+export function compareText(
+  a: string,
+  b: string,
+  rules: CompareRules,
+  clockWindowMs: number,
+  limit: number,
+): TextComparison {
+  const out: TextComparison = { differences: [], truncated: false }
+  const ctx: Context = {
+    rules,
+    clockWindowMs,
+    record: collector(out, 'body', limit),
+    keyPrefix: 'text',
+    displayPrefix: '',
+  }
+  const markup = isMarkup(a) && isMarkup(b)
+  const segsA = segments(mask(a, rules), markup)
+  const segsB = segments(mask(b, rules), markup)
+  const runs = diffSequences(
+    segsA.map((s) => s.text),
+    segsB.map((s) => s.text),
+    MAX_EDITS,
+  )
+  if (!runs) {
+    ctx.record({
+      path: 'text',
+      key: 'text *',
+      change: 'value',
+      reference: a.length,
+      candidate: b.length,
+      fingerprint: '~text *',
+    })
+    return out
+  }
+  for (const run of runs) {
+    if (run.op === 'equal') continue
+    const removed = segsA.slice(run.i, run.i + run.n)
+    const added = segsB.slice(run.j, run.j + run.m)
+    if (!compareHunk(removed, added, segsA[run.i - 1], ctx)) break
+  }
+  return out
+}
+
+/**
+ * One header value of several words (`Content-Security-Policy`, `Link`), token by token, with
+ * places keyed under `header <name>`.
+ */
+export function compareHeaderText(
+  name: string,
+  a: string,
+  b: string,
+  rules: CompareRules,
+  clockWindowMs: number,
+  push: (d: Difference) => boolean,
+): boolean {
+  let ok = true
+  const ctx: Context = {
+    rules,
+    clockWindowMs,
+    record: (d) => (ok = push({ area: 'header', ...d })),
+    keyPrefix: `header ${name}`,
+    displayPrefix: `${name} `,
+  }
+  const [sa] = segments(a, false)
+  const [sb] = segments(b, false)
+  if (!sa || !sb)
+    return push({
+      area: 'header',
+      path: name,
+      key: `header ${name}`,
+      change: 'value',
+      reference: a,
+      candidate: b,
+      fingerprint: `~${name}`,
+    })
+  compareSegment(sa, sb, undefined, ctx)
+  return ok
+}
+
+function collector(out: TextComparison, area: Difference['area'], limit: number): Sink {
+  return (d) => {
+    if (out.differences.length >= limit) {
+      out.truncated = true
+      return false
+    }
+    out.differences.push({ area, ...d })
+    return true
+  }
+}
+
+/** Masks, then URL query parameters in one order (their order carries no meaning). */
+function mask(text: string, rules: CompareRules): string {
+  let t = text
+  for (const m of rules.masks) t = t.replace(m, '\u2400')
+  return t.includes('?') ? t.replace(URL_WITH_QUERY, sortQuery) : t
+}
+
+const URL_WITH_QUERY = /((?:https?:\/\/|\/)[^\s"'<>?]*)\?([^\s"'<>#]+)/g
+
+function sortQuery(_url: string, base: string, query: string): string {
+  const amp = query.includes('&amp;') ? '&amp;' : '&'
+  return `${base}?${query.split(amp).sort().join(amp)}`
+}
+
+/** A changed run of segments: pair those of the same template, then in order; the rest are missing/added. */
+function compareHunk(
+  removed: Segment[],
+  added: Segment[],
+  before: Segment | undefined,
+  ctx: Context,
+): boolean {
+  const runs = diffSequences(
+    removed.map((l) => l.template),
+    added.map((l) => l.template),
+    MAX_EDITS,
+  ) ?? [{ op: 'change' as const, i: 0, n: removed.length, j: 0, m: added.length }]
+  for (const run of runs) {
+    const prev = (k: number) => removed[run.i + k - 1] ?? before
+    if (run.op === 'equal') {
+      for (let k = 0; k < run.n; k++) {
+        if (!compareSegment(removed[run.i + k]!, added[run.j + k]!, prev(k), ctx)) return false
+      }
+      continue
+    }
+    const pairs = Math.min(run.n, run.m)
+    for (let k = 0; k < pairs; k++) {
+      if (!compareSegment(removed[run.i + k]!, added[run.j + k]!, prev(k), ctx)) return false
+    }
+    const anchor = prev(pairs)
+    const key = `${ctx.keyPrefix} line after ${anchor ? anchor.template : '^'}`
+    for (let k = pairs; k < run.n; k++) {
+      const s = removed[run.i + k]!
+      const go = ctx.record({
+        path: `${ctx.displayPrefix}line ${s.no}`,
+        key,
+        change: 'missing',
+        reference: s.text,
+        candidate: undefined,
+        fingerprint: `-${key}`,
+      })
+      if (!go) return false
+    }
+    for (let k = pairs; k < run.m; k++) {
+      const s = added[run.j + k]!
+      const go = ctx.record({
+        path: `${ctx.displayPrefix}line ${s.no}`,
+        key,
+        change: 'added',
+        reference: undefined,
+        candidate: s.text,
+        fingerprint: `+${key}`,
+      })
+      if (!go) return false
+    }
+  }
+  return true
+}
+
+/** Two segments at the same place: tokens by position when the templates agree, else aligned. */
+function compareSegment(a: Segment, b: Segment, before: Segment | undefined, ctx: Context): boolean {
+  const same = (x: string, y: string) =>
+    x === y || sameLongNumeral(x, y, ctx.rules.floatTolerance) || sameInstant(x, y, ctx.clockWindowMs)
+  if (a.template === b.template) {
+    for (let t = 0; t < a.tokens.length; t++) {
+      const x = a.tokens[t]!
+      const y = b.tokens[t]!
+      if (same(x, y)) continue
+      if (!token(a, before, t, 'value', x, y, ctx)) return false
+    }
+    return true
+  }
+  const runs = diffSequences(a.tokens, b.tokens, MAX_EDITS)
+  if (!runs) return token(a, before, 0, 'value', a.text, b.text, ctx)
+  for (const run of runs) {
+    if (run.op === 'equal') continue
+    const pairs = Math.min(run.n, run.m)
+    for (let k = 0; k < pairs; k++) {
+      const x = a.tokens[run.i + k]!
+      const y = b.tokens[run.j + k]!
+      if (same(x, y)) continue
+      if (!token(a, before, run.i + k, 'value', x, y, ctx)) return false
+    }
+    for (let k = pairs; k < run.n; k++) {
+      if (!token(a, before, run.i + k, 'missing', a.tokens[run.i + k], undefined, ctx)) return false
+    }
+    for (let k = pairs; k < run.m; k++) {
+      if (!token(a, before, run.i + pairs, 'added', undefined, b.tokens[run.j + k], ctx)) return false
+    }
+  }
+  return true
+}
+
+function token(
+  segment: Segment,
+  before: Segment | undefined,
+  at: number,
+  change: 'value' | 'missing' | 'added',
+  reference: string | undefined,
+  candidate: string | undefined,
+  ctx: Context,
+): boolean {
+  const place =
+    segment.tokens.length <= TEMPLATE_TOKENS
+      ? `${before ? before.template : '^'} ⏎ ${segment.template} #${at}`
+      : `…${templateOf(segment.tokens.slice(Math.max(0, at - CONTEXT), at))} #`
+  const key = `${ctx.keyPrefix} ${place}`
+  // what precedes the token, for people: the end of the previous segment when this one starts
+  const preceding =
+    at >= 4 || !before
+      ? segment.tokens.slice(Math.max(0, at - 4), at)
+      : [...before.tokens, ...segment.tokens.slice(0, at)].slice(-4)
+  const shown = preceding.join('')
+  return ctx.record({
+    path: `${ctx.displayPrefix}line ${segment.no}${shown ? ` after ${JSON.stringify(shown)}` : ''}`,
+    key,
+    change,
+    reference,
+    candidate,
+    fingerprint: `${change === 'missing' ? '-' : change === 'added' ? '+' : '~'}${key}`,
+  })
+}
+
+/**
+ * The template of some tokens: punctuation as it is; tag and attribute names inside `<…>`, and
+ * words followed by `=` or `:` (keys), lower-cased; every other word `w`, every number `n`, any
+ * other token (ids, mixed) `w`.
+ */
+function templateOf(tokens: readonly string[]): string {
+  const out: string[] = []
+  let inTag = false
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!
+    if (t.length === 1 && !/[\p{L}\p{N}]/u.test(t)) {
+      if (t === '<') inTag = true
+      else if (t === '>') inTag = false
+      out.push(t)
+      continue
+    }
+    const next = tokens[i + 1]
+    // inside a tag, words (tag, attribute names, class names) are structure, not content
+    const structural = WORD.test(t) && (inTag || next === '=' || next === ':')
+    out.push(structural ? t.toLowerCase() : NUMERAL.test(t) ? 'n' : 'w')
+  }
+  return out.join(' ')
+}
+
+function isMarkup(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09 || c === 0xfeff) continue
+    return c === 0x3c /* < */
+  }
+  return false
+}
+
+function segments(text: string, markup: boolean): Segment[] {
+  const out: Segment[] = []
+  let no = 0
+  for (const line of text.split('\n')) {
+    no++
+    // in markup, every tag and every text between tags is a segment of its own
+    const pieces = markup ? line.split(/(?<=>)|(?=<)/) : [line]
+    for (const piece of pieces) {
+      const t = piece.trim()
+      if (t === '') continue
+      const tokens = t.match(TOKEN) ?? []
+      out.push({ no, tokens, text: tokens.join(' '), template: templateOf(tokens) })
+    }
+  }
+  return out
+}

@@ -1,0 +1,197 @@
+/**
+ * Learning the noise from a reference and a secondary, and applying it to a candidate: a
+ * difference is explained only where the same place changed in the same way.
+ */
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { compare, toDivergence } from '../../src/diff/compare.ts'
+import type { LegResult } from '../../src/diff/model.ts'
+import { explainNoise } from '../../src/diff/noise-apply.ts'
+import { learnNoise } from '../../src/diff/noise-learn.ts'
+import { NoiseModel } from '../../src/diff/noise-model.ts'
+import { jsonLeg, options, rawLeg } from './legs.ts'
+
+const rules = options({ compareHeaders: ['*'] })
+
+/** Learns from each [reference, secondary] pair, then judges the candidate against the reference. */
+function judge(
+  pairs: [LegResult, LegResult][],
+  reference: LegResult,
+  candidate: LegResult,
+  model = new NoiseModel(100),
+) {
+  for (const [r, s] of pairs) learnNoise(model, compare(r, s, rules, model))
+  const comparison = compare(reference, candidate, rules, model)
+  if (comparison === null) return { divergence: null, model }
+  const explained = explainNoise(model, comparison, { clockWindowMs: 5 })
+  return { divergence: toDivergence(comparison, rules.route, 20, explained), model }
+}
+
+const doc = (over: Record<string, unknown>) => jsonLeg({ name: 'Lamp', price: 12.5, ...over })
+
+test('another value of the shape the noise showed is noise; an empty one or a bug marker is not', () => {
+  const uuid = () => crypto.randomUUID()
+  const learned: [LegResult, LegResult][] = [[doc({ request_id: uuid() }), doc({ request_id: uuid() })]]
+  const ref = doc({ request_id: uuid() })
+  assert.equal(judge(learned, ref, doc({ request_id: uuid() })).divergence?.noise_only, true)
+  for (const bad of ['', 'undefined', 'null', '[object Object]', 12345]) {
+    const d = judge(learned, ref, doc({ request_id: bad })).divergence
+    assert.ok(d && !d.noise_only, `request_id = ${JSON.stringify(bad)} is a divergence`)
+    assert.deepEqual(
+      d.body?.paths.map((p) => [p.path, p.noise]),
+      [['$.request_id', false]],
+    )
+  }
+})
+
+test('a difference at a place the noise never showed is a divergence, even in a noisy response', () => {
+  const learned: [LegResult, LegResult][] = [[doc({ at: 'a1b2c3d4e5f6' }), doc({ at: 'f6e5d4c3b2a1' })]]
+  const d = judge(
+    learned,
+    doc({ at: '0011aabbccdd' }),
+    jsonLeg({ name: 'Lamp', price: 13.5, at: 'ffeeddccbbaa' }),
+  ).divergence
+  assert.ok(d && !d.noise_only)
+  assert.deepEqual(d.body?.paths.map((p) => [p.path, p.noise]).sort(), [
+    ['$.at', true],
+    ['$.price', false],
+  ])
+  assert.equal(d.explained, 1)
+})
+
+test('numbers: within what the noise moved them is noise; further, or a unit change, is not', () => {
+  const learned: [LegResult, LegResult][] = [
+    [doc({ took_ms: 12 }), doc({ took_ms: 40 })],
+    [doc({ took_ms: 9 }), doc({ took_ms: 25 })],
+    [doc({ took_ms: 30 }), doc({ took_ms: 11 })],
+  ]
+  const ref = doc({ took_ms: 20 })
+  // a slow call of the same kind: a factor within what the noise showed, squared
+  assert.equal(judge(learned, ref, doc({ took_ms: 150 })).divergence?.noise_only, true)
+  // seconds for milliseconds: near in absolute terms, a thousand times off
+  assert.ok(!judge(learned, doc({ took_ms: 9000 }), doc({ took_ms: 9 })).divergence?.noise_only)
+  // a counter that ticks by one or two between calls
+  const ticks: [LegResult, LegResult][] = [
+    [doc({ views: 1000 }), doc({ views: 1001 })],
+    [doc({ views: 1003 }), doc({ views: 1005 })],
+  ]
+  assert.equal(judge(ticks, doc({ views: 1010 }), doc({ views: 1012 })).divergence?.noise_only, true)
+  assert.ok(!judge(ticks, doc({ views: 1010 }), doc({ views: 0 })).divergence?.noise_only)
+})
+
+test('a missing key, a null, a type change: divergences unless the noise showed exactly that', () => {
+  const learned: [LegResult, LegResult][] = [[doc({ cursor: 'abc' }), doc({ cursor: 'def' })]]
+  const ref = doc({ cursor: 'xyz' })
+  assert.ok(!judge(learned, ref, doc({})).divergence?.noise_only, 'missing')
+  assert.ok(!judge(learned, ref, doc({ cursor: null })).divergence?.noise_only, 'null')
+  // the noise showed the cursor null on one side: a null cursor is noise there
+  const withNull: [LegResult, LegResult][] = [...learned, [doc({ cursor: 'ghi' }), doc({ cursor: null })]]
+  assert.equal(judge(withNull, ref, doc({ cursor: null })).divergence?.noise_only, true)
+  // an optional member the noise showed present on one side only
+  const optional: [LegResult, LegResult][] = [[doc({ hint: 'x' }), doc({})]]
+  assert.equal(judge(optional, doc({ hint: 'y' }), doc({})).divergence?.noise_only, true)
+})
+
+test('arrays: an order the noise showed varying is noise; a lost element or another length is not', () => {
+  const learned: [LegResult, LegResult][] = [[doc({ tags: ['a', 'b', 'c'] }), doc({ tags: ['c', 'a', 'b'] })]]
+  const ref = doc({ tags: ['b', 'c', 'a'] })
+  assert.equal(judge(learned, ref, doc({ tags: ['a', 'c', 'b'] })).divergence?.noise_only, true)
+  assert.ok(!judge(learned, ref, doc({ tags: ['a', 'c'] })).divergence?.noise_only)
+  assert.ok(!judge(learned, ref, doc({ tags: ['a', 'c', 'x'] })).divergence?.noise_only)
+  // an ordered list whose order the noise never showed varying
+  assert.ok(!judge([], doc({ ranked: [1, 2, 3] }), doc({ ranked: [3, 2, 1] })).divergence?.noise_only)
+  // lengths within what the noise showed
+  const lengths: [LegResult, LegResult][] = [
+    [doc({ recs: [1, 2, 3] }), doc({ recs: [4, 5, 6, 7] })],
+    [doc({ recs: [1, 2] }), doc({ recs: [4, 5, 6] })],
+  ]
+  assert.equal(judge(lengths, doc({ recs: [7, 8, 9] }), doc({ recs: [1, 2] })).divergence?.noise_only, true)
+  assert.ok(!judge(lengths, doc({ recs: [7, 8, 9] }), doc({ recs: [] })).divergence?.noise_only)
+})
+
+test('points in time: now stamped twice is equal; per-instance times may be days apart; a shifted now is not', () => {
+  const now = Date.now()
+  const iso = (ms: number) => new Date(ms).toISOString()
+  // equal by meaning without any noise: the same "now" a few milliseconds apart
+  assert.equal(compare(doc({ at: iso(now) }), doc({ at: iso(now + 3) }), rules), null)
+  // a now-stamp an hour off (a time zone bug) is a divergence even where the noise showed ms
+  const stamps: [LegResult, LegResult][] = [[doc({ at: iso(now) }), doc({ at: iso(now + 2) })]]
+  assert.ok(!judge(stamps, doc({ at: iso(now) }), doc({ at: iso(now + 3_600_000) })).divergence?.noise_only)
+  // and so is another format
+  assert.ok(!judge(stamps, doc({ at: iso(now) }), doc({ at: String(now) })).divergence?.noise_only)
+  // start times of two pods minutes apart: another deployment's start may be a day away
+  const starts: [LegResult, LegResult][] = [
+    [doc({ started_at: iso(now - 86_400_000) }), doc({ started_at: iso(now - 86_000_000) })],
+  ]
+  assert.equal(
+    judge(starts, doc({ started_at: iso(now - 86_400_000) }), doc({ started_at: iso(now - 60_000) }))
+      .divergence?.noise_only,
+    true,
+  )
+})
+
+test('header values are learned by part: a random code in a Location is noise, a lost state is not', () => {
+  const loc = (v: string) => rawLeg('', { status: 302, headers: { location: v } })
+  const learned: [LegResult, LegResult][] = [
+    [loc('https://app/cb?code=Xa81jk2LmQ&state=s1'), loc('https://app/cb?code=p02KdmA91z&state=s1')],
+  ]
+  const ref = loc('https://app/cb?code=Q8dnA72kPz&state=s1')
+  assert.equal(
+    judge(learned, ref, loc('https://app/cb?code=Zz19kQm3Lp&state=s1')).divergence?.noise_only,
+    true,
+  )
+  const lost = judge(learned, ref, loc('https://app/cb?code=Zz19kQm3Lp')).divergence
+  assert.ok(lost && !lost.noise_only)
+  assert.deepEqual(lost.headers, ['location'])
+  assert.deepEqual(
+    lost.header_paths?.map((p) => [p.path, p.noise]),
+    [
+      ['location<url>.query.state', false],
+      ['location<url>.query.code', true],
+    ],
+  )
+})
+
+test('text: a CSRF token is noise once learned; a changed total on the same page is not', () => {
+  const page = (token: string, total: string) =>
+    rawLeg(
+      `<html><form><input type="hidden" name="csrf_token" value="${token}"></form><td class="total">${total}</td></html>`,
+      { headers: { 'content-type': 'text/html' } },
+    )
+  const learned: [LegResult, LegResult][] = [[page('a81kzP0qLm2x', '42.00'), page('Qm29xLpz81ka', '42.00')]]
+  const ref = page('Zk20pqLm81xa', '42.00')
+  assert.equal(judge(learned, ref, page('pL81qzA02kmX', '42.00')).divergence?.noise_only, true)
+  const d = judge(learned, ref, page('pL81qzA02kmX', '43.00')).divergence
+  assert.ok(d && !d.noise_only)
+  assert.deepEqual(
+    d.body?.paths.filter((p) => !p.noise).map((p) => p.candidate),
+    ['43.00'],
+  )
+})
+
+test('the fingerprint ignores what noise explains: the same regression in different noise groups together', () => {
+  const uuid = () => crypto.randomUUID()
+  const learned: [LegResult, LegResult][] = [[doc({ id: uuid() }), doc({ id: uuid() })]]
+  const a = judge(learned, doc({ id: uuid() }), doc({ id: uuid(), price: 99 })).divergence
+  const b = judge(learned, doc({ id: uuid() }), doc({ id: uuid(), price: 98 })).divergence
+  const c = judge([], doc({ id: 'same' }), doc({ id: 'same', price: 97 })).divergence
+  assert.equal(a?.fingerprint, b?.fingerprint)
+  assert.equal(a?.fingerprint, c?.fingerprint)
+})
+
+test('nothing is learned from a secondary that failed or answered another status', () => {
+  const model = new NoiseModel(100)
+  learnNoise(model, compare(doc({ v: 1 }), jsonLeg({ error: 'x' }, { status: 500 }), rules))
+  learnNoise(model, compare(doc({ v: 1 }), { ok: false, error: 'timeout', durationMs: 1 }, rules))
+  assert.equal(model.samples, 0)
+  assert.equal(model.skipped, 2)
+  assert.equal(model.size, 0)
+})
+
+test('the model is bounded: past max places nothing new is learned, and that is counted', () => {
+  const model = new NoiseModel(3)
+  const wide = (n: number) => jsonLeg(Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, n])))
+  learnNoise(model, compare(wide(1), wide(2), rules))
+  assert.equal(model.size, 3)
+  assert.equal(model.overflow, 7)
+})
