@@ -1,7 +1,7 @@
 /**
  * The Rust miffy 1.0.1 (the system miffy replaces) as a peer: same origins, same load, same
- * scenarios. Its binary comes from `scripts/rust-miffy.sh` (built once from
- * ../shared/peers/rust-miffy into .cache/rust-miffy); `MIFFY_BENCH_RUST=/path/to/miffy` uses
+ * scenarios. Its binary comes from `scripts/rust-miffy.sh` (built once per machine from
+ * ../shared/peers/rust-miffy, cached outside the clone); `MIFFY_BENCH_RUST=/path/to/miffy` uses
  * another build.
  *
  * It reads `config.toml` from its working directory (or `MIFFY_CONFIG`), so each start writes one
@@ -12,8 +12,9 @@
  * what the topic gained (`topicEnd`).
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ROOT, ROUTE } from './miffy.ts'
 import { type Managed, startProcess, waitForPort } from './processes.ts'
@@ -52,16 +53,12 @@ export function rustMiffyBinary(build = true): { path: string } | { error: strin
     return cached
   }
   const script = join(ROOT, 'scripts', 'rust-miffy.sh')
-  const built = join(ROOT, '.cache', 'rust-miffy', 'release', 'miffy')
   if (!build || !existsSync(script)) {
-    // The binary the script caches, if an earlier build left one.
-    cached = existsSync(built)
+    // A binary the script built earlier (it keeps one per source stamp), without building one.
+    const built = builtBinaries()[0]
+    cached = built
       ? { path: built }
-      : {
-          error: build
-            ? `neither ${script} nor ${built}`
-            : `not built yet (${built}; npm run bench builds it)`,
-        }
+      : { error: build ? `no ${script}, no built binary` : 'not built yet (npm run bench builds it)' }
     return cached
   }
   const out = spawnSync('bash', [script], {
@@ -73,9 +70,26 @@ export function rustMiffyBinary(build = true): { path: string } | { error: strin
   const path = out.stdout?.trim().split('\n').at(-1)
   cached =
     out.status === 0 && path
-      ? { path: join(ROOT, path) }
+      ? { path: resolve(ROOT, path) }
       : { error: `scripts/rust-miffy.sh failed (exit ${out.status ?? out.signal})` }
   return cached
+}
+
+/**
+ * Binaries scripts/rust-miffy.sh has built on this machine, newest first: in its cache outside
+ * the clone (`$MIFFY_PEER_CACHE`, default ~/.cache/miffy-peers: rust-miffy/<stamp>/miffy), or
+ * where its first version put them (.cache/rust-miffy/release/miffy).
+ */
+function builtBinaries(): string[] {
+  const cache = join(process.env.MIFFY_PEER_CACHE ?? join(homedir(), '.cache', 'miffy-peers'), 'rust-miffy')
+  const found: string[] = []
+  try {
+    for (const stamp of readdirSync(cache)) found.push(join(cache, stamp, 'miffy'))
+  } catch {
+    // no cache yet
+  }
+  found.push(join(ROOT, '.cache', 'rust-miffy', 'release', 'miffy'))
+  return found.filter((f) => existsSync(f)).sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)
 }
 
 /** The peer's version line for the report (it has no --version: the Cargo.toml it was built from). */
