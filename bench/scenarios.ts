@@ -33,7 +33,7 @@ export interface Scenario {
   long?: boolean
   /** runs once, in the last round, whatever --rounds says (long and non-load scenarios) */
   once?: boolean
-  /** miffy only: `ts` runs src/main.ts by type stripping instead of `npm start`'s dist/main.js */
+  /** miffy only: `ts` runs npm start's entry point from src/ by type stripping instead of dist/ */
   entry?: 'ts'
 }
 
