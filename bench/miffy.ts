@@ -39,11 +39,22 @@ export function startCommand(): { flags: string[]; entry: string; args: string[]
   }
 }
 
-/** `npm run build` (tsc emit to dist/), once per benchmark run, before any miffy starts. */
+let built = false
+
+/**
+ * `npm run build` (tsc emit to dist/), once per process, before a miffy starts from dist/
+ * (startMiffy calls it when nothing has yet; a no-op build takes about a second).
+ */
 export function buildDist(): void {
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
   const out = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' })
   if (out.status !== 0) throw new Error(`npm run build failed:\n${out.stdout}${out.stderr}`)
+  built = true
+}
+
+/** Measure dist/ as it is, without building it first (bench/run.ts --no-build). */
+export function useDistAsItIs(): void {
+  built = true
 }
 
 /** The experiment route of every mirroring scenario; the load hits `/api/42`. */
@@ -105,6 +116,7 @@ export function miffyEnv(o: MiffyOptions): NodeJS.ProcessEnv {
 
 export async function startMiffy(o: MiffyOptions): Promise<Miffy> {
   const { flags, entry, args, tsEntry } = startCommand()
+  if (o.entry !== 'ts' && !built) buildDist()
   const main = o.entry === 'ts' ? tsEntry : entry
   const proc = startProcess(
     `miffy-${o.port}`,

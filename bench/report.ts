@@ -3,12 +3,13 @@
  * BENCHMARKS.md (tables, command, machine) and an SVG chart of latency percentiles per scenario.
  * Pure functions of a `RunResult`, so the smoke test can render without running anything.
  */
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { dirname, relative } from 'node:path'
 import type { LoadResult } from './load.ts'
 import type { Outcomes } from './miffy.ts'
 import type { RssSummary } from './proc-stats.ts'
 import type { Scenario } from './scenarios.ts'
+import { extractSoakSection, replaceSoakSection } from './soak-section.ts'
 
 export interface ScenarioResult {
   scenario: Scenario
@@ -934,5 +935,12 @@ export function renderSvg(run: RunResult): string {
 
 export function writeReport(run: RunResult, mdPath: string, svgPath: string): void {
   writeFileSync(svgPath, renderSvg(run))
-  writeFileSync(mdPath, renderMarkdown(run, { svgPath, mdPath }))
+  // the soak's section is written by its own run (bench/soak.ts): kept as it is
+  let previous = ''
+  try {
+    previous = readFileSync(mdPath, 'utf8')
+  } catch {}
+  const soak = extractSoakSection(previous)
+  const md = renderMarkdown(run, { svgPath, mdPath })
+  writeFileSync(mdPath, soak === undefined ? md : replaceSoakSection(md, soak))
 }

@@ -36,6 +36,9 @@
  *   --cpu-prof DIR       run miffy and the Node floor under `node --cpu-prof`, profiles into DIR
  *                        (summarise them with `node bench/profile-summary.ts DIR`)
  *   --render FILE        run nothing: write the report again from a results file (--json)
+ *   --soak-seconds N     length of the soak (bench/soak.ts; default 600), which runs after the
+ *                        scenarios in a full run, or alone with --only soak; it writes its own
+ *                        section of the report
  *
  * Everything started is killed at the end, on an error, on Ctrl-C, and by a watchdog when the
  * run overruns twice its planned time.
@@ -50,7 +53,17 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { type LoadResult, type LoadTool, runLoad, wrkAvailable, wrkVersion } from './load.ts'
-import { buildDist, type Metrics, type Miffy, outcomes, ROOT, settle, startMiffy, sum } from './miffy.ts'
+import {
+  buildDist,
+  type Metrics,
+  type Miffy,
+  outcomes,
+  ROOT,
+  settle,
+  startMiffy,
+  sum,
+  useDistAsItIs,
+} from './miffy.ts'
 import { NGINX_MISSING, nginxBinary, nginxVersion, startNginx } from './nginx.ts'
 import { startNodeFloor } from './node-floor.ts'
 import { type Origin, startOrigin } from './origin.ts'
@@ -74,6 +87,8 @@ import {
   startRustMiffy,
 } from './rust-miffy.ts'
 import { SCENARIOS, type Scenario } from './scenarios.ts'
+import { renderSoak, runSoak, type SoakResult } from './soak.ts'
+import { replaceSoakSection } from './soak-section.ts'
 import { TopicOffsets } from './topic-offsets.ts'
 
 export interface BenchOptions {
@@ -101,6 +116,8 @@ export interface BenchOptions {
   recoveryBacklog: number
   /** re-render the report from this results file instead of running */
   render: string | undefined
+  /** run the soak (bench/soak.ts) for this many seconds; undefined: no soak */
+  soakSeconds: number | undefined
 }
 
 const PATH = '/api/42'
@@ -134,6 +151,7 @@ function parseOptions(argv: string[]): BenchOptions {
       'recovery-rate': { type: 'string' },
       'recovery-backlog': { type: 'string' },
       render: { type: 'string' },
+      'soak-seconds': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   })
@@ -141,11 +159,11 @@ function parseOptions(argv: string[]): BenchOptions {
     process.stdout.write(
       'usage: npm run bench -- [--seconds N] [--slow-seconds N] [--warmup N] [--connections N] [--smoke]\n' +
         '         [--rounds N] [--only a,b] [--out FILE] [--svg FILE] [--json FILE] [--load wrk|autocannon]\n' +
-        '         [--kafka-brokers H:P | --no-kafka] [--kafka-version 4.1] [--cpu-prof DIR] [--no-rust-build] [--no-build]\n' +
-        '         [--miffy-node-args "--max-semi-space-size=2 ..."]\n' +
+        '         [--kafka-brokers H:P | --no-kafka] [--kafka-version 4.1] [--cpu-prof DIR] [--soak-seconds N]\n' +
+        '         [--no-rust-build] [--no-build] [--miffy-node-args "--max-semi-space-size=2 ..."]\n' +
         '         [--recovery-rate 500] [--recovery-backlog 10000]\n' +
         '       npm run bench -- --render bench/results/latest.json [--out FILE] [--svg FILE]\n' +
-        `scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}\n`,
+        `scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}, soak\n`,
     )
     process.exit(0)
   }
@@ -159,12 +177,14 @@ function parseOptions(argv: string[]): BenchOptions {
   const seconds = number('seconds', values.seconds, smoke ? 2 : 10)
   const only = values.only?.split(',').map((s) => s.trim())
   for (const name of only ?? []) {
-    if (!SCENARIOS.some((s) => s.name === name)) {
+    if (name !== 'soak' && !SCENARIOS.some((s) => s.name === name)) {
       throw new Error(
-        `--only: no scenario ${JSON.stringify(name)}; one of ${SCENARIOS.map((s) => s.name).join(', ')}`,
+        `--only: no scenario ${JSON.stringify(name)}; one of ${SCENARIOS.map((s) => s.name).join(', ')}, soak`,
       )
     }
   }
+  // the soak runs in a full run and when asked for by name, never in a smoke run
+  const soak = only ? only.includes('soak') : !smoke
   const load = (values.load ?? (wrkAvailable() ? 'wrk' : 'autocannon')) as LoadTool
   if (load !== 'wrk' && load !== 'autocannon') throw new Error('--load must be wrk or autocannon')
   if (load === 'wrk' && !wrkAvailable()) {
@@ -206,6 +226,7 @@ function parseOptions(argv: string[]): BenchOptions {
     recoveryRate: number('recovery-rate', values['recovery-rate'], 500),
     recoveryBacklog: number('recovery-backlog', values['recovery-backlog'], smoke ? 500 : 10_000),
     render: values.render && resolve(values.render),
+    soakSeconds: soak ? number('soak-seconds', values['soak-seconds'], 600, 10) : undefined,
   }
 }
 
@@ -904,12 +925,17 @@ export async function runBench(
     s.kind === 'kafka-recovery'
       ? o.seconds + (2 * o.recoveryBacklog) / o.recoveryRate + 60
       : o.warmupSeconds + (s.long ? o.slowSeconds : o.seconds) + 8
-  let planned = chosen.reduce((t, s) => t + runsOf(s) * secondsOf(s), 60)
+  let planned = chosen.reduce(
+    (t, s) => t + runsOf(s) * secondsOf(s),
+    60 + (o.soakSeconds === undefined ? 0 : o.soakSeconds + 120),
+  )
   // Built on first use (minutes); when it cannot be, its scenarios are skipped with the reason.
   const rust = chosen.some((s) => s.proxy === 'rust') ? rustMiffyBinary(o.rustBuild) : undefined
   if (rust && 'error' in rust) log(`the Rust miffy's scenarios are skipped: ${rust.error}`)
   if (rust) planned += 60
-  if (o.build && chosen.some((s) => s.proxy === 'miffy')) buildDist()
+  // Before the watchdog and the broker: dist/ is what miffy runs (startMiffy would build it anyway).
+  if (!o.build) useDistAsItIs()
+  else if (chosen.some((s) => s.proxy === 'miffy') || o.soakSeconds !== undefined) buildDist()
   const watchdog = setTimeout(
     () => {
       log(`benchmark overran twice its planned ${planned} s: killing everything`)
@@ -976,6 +1002,22 @@ export async function runBench(
     return rs ? [median(rs)] : []
   })
 
+  let soak: SoakResult | undefined
+  if (o.soakSeconds !== undefined) {
+    log(`- soak: ${o.soakSeconds} s (bench/soak.ts)`)
+    soak = await runSoak({
+      seconds: o.soakSeconds,
+      rate: 200,
+      slowClients: 8,
+      kafkaBrokers: o.kafkaBrokers,
+      kafkaVersion: o.kafkaVersion,
+      noKafka: o.noKafka,
+      log: (s) => log(`  ${s}`),
+    })
+    soak.command = commandLine(argv)
+    log(`  soak ${soak.passed ? 'passed' : 'FAILED'}: ${JSON.stringify(soak.verdict)}`)
+  }
+
   const run: RunResult = {
     startedAt: startedAt.toISOString().replace(/\.\d+Z$/, 'Z'),
     finishedAt: new Date().toISOString().replace(/\.\d+Z$/, 'Z'),
@@ -1009,12 +1051,34 @@ export async function runBench(
     mkdirSync(dirname(o.json), { recursive: true })
     writeFileSync(o.json, `${JSON.stringify(run, null, 2)}\n`)
   }
-  if (o.out && o.svg) {
+  if (o.out && o.svg && chosen.length > 0) {
     mkdirSync(dirname(o.out), { recursive: true })
     writeReport(run, o.out, o.svg)
     log(`wrote ${o.out} and ${o.svg}`)
   }
+  if (o.out && soak) {
+    const md = existsSync(o.out) ? readFileSync(o.out, 'utf8') : ''
+    writeFileSync(o.out, replaceSoakSection(md, renderSoak(soak)))
+    log(`wrote the soak section of ${o.out}`)
+  }
+  if (soak && !soak.passed)
+    run.results.push({
+      scenario: SOAK_SCENARIO,
+      status: 'failed',
+      note: 'the soak failed',
+      seconds: soak.seconds,
+    })
   return run
+}
+
+/** How a failed soak shows among the results (the exit code is 1 then). */
+const SOAK_SCENARIO: Scenario = {
+  name: 'soak',
+  title: 'soak (bench/soak.ts)',
+  proxy: 'miffy',
+  candidate: 'sleep',
+  kafka: 'up',
+  workers: 1,
 }
 
 if (import.meta.main) {
@@ -1029,7 +1093,7 @@ if (import.meta.main) {
   process.once('exit', killAllSync)
   try {
     const run = await runBench(process.argv.slice(2))
-    process.stdout.write(`\n${renderTable(run)}\n`)
+    if (run.results.some((r) => r.scenario.name !== 'soak')) process.stdout.write(`\n${renderTable(run)}\n`)
     process.exit(run.results.some((r) => r.status === 'failed') ? 1 : 0)
   } catch (err) {
     process.stderr.write(`bench: ${(err as Error).message}\n`)

@@ -10,22 +10,24 @@ import { Registry } from 'prom-client'
 import type { MiffyConfig } from './config/schema.ts'
 import { ownHostOrigins } from './config/upstream-hosts.ts'
 import { noiseReport } from './diff/noise-report.ts'
+import { managementToken } from './management/access.ts'
 import { createMetrics } from './management/metrics.ts'
 import { buildManagement } from './management/server.ts'
 import { localSource, type NoiseRoutes } from './management/source.ts'
-import { ALWAYS_REDACTED } from './proxy/headers.ts'
 import { traceIdOf } from './proxy/trace-context.ts'
 import { upstreamAgent } from './proxy/upstream.ts'
 import { createSink } from './publish/create-sink.ts'
 import { DivergenceLog } from './publish/divergence-log.ts'
 import type { DeliveryListener, Sink } from './publish/sink.ts'
+import { redactUrl } from './redact/query.ts'
+import { Redactor } from './redact/redactor.ts'
 import { type Generation, maxCandidateTimeout } from './reload/generation.ts'
 import { localControl, runtimeTarget } from './reload/local-control.ts'
 import { loadLayers, Reloader } from './reload/reloader.ts'
 import { Runtime } from './reload/runtime.ts'
 import { buildProxy } from './server.ts'
 import { Ledger } from './shadow/ledger.ts'
-import { MemoryBudget } from './shadow/memory-budget.ts'
+import { MemoryBudget, memoryShares } from './shadow/memory-budget.ts'
 import type { ShadowContext } from './shadow/mirror.ts'
 import { ThrottledWarning } from './throttled-log.ts'
 
@@ -67,6 +69,8 @@ declare module 'fastify' {
 
 export async function buildApp(config: MiffyConfig, options: BuildOptions): Promise<App> {
   const log = options.logger
+  // read first: a token file that cannot be read stops start-up before anything is built
+  const token = managementToken(config)
   const registry = options.registry ?? new Registry()
   const metrics = createMetrics(registry)
   const ledger = new Ledger((route, role) => metrics.upstreamDuration.labels(route, role))
@@ -77,13 +81,16 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
     typeof options.sink === 'function'
       ? options.sink(onDelivery)
       : (options.sink ?? (await createSink(config, log, registry, onDelivery)))
+  // memory_budget covers everything kept of captured traffic (issue 10): the divergence log's
+  // share is carved out of it, and bodies buffered for comparison get the rest.
+  const shares = memoryShares(config)
   const ctx: ShadowContext = {
     shadowDispatcher: upstreamAgent(maxCandidateTimeout(config), ownHostOrigins(config, 'shadow')),
-    budget: new MemoryBudget(config.memory_budget),
+    budget: new MemoryBudget(shares.bodies),
     ledger,
     sink,
-    divergences: new DivergenceLog(config.divergence_log),
-    redact: new Set([...ALWAYS_REDACTED, ...config.redact_headers]),
+    divergences: new DivergenceLog(config.divergence_log, shares.divergenceLog),
+    redactor: new Redactor(config),
     log,
     pending: new Set(),
     notQueued: new ThrottledWarning(log, 'divergence not queued for publishing'),
@@ -113,11 +120,21 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       queued: e.limiter.queued,
     }))
   metrics.sources.bufferedBytes = () => ctx.budget.used
+  metrics.sources.divergenceLogBytes = () => ctx.divergences.bytes
   const requestCounts = new Map<string, { route: string; status: number; count: number }>()
   metrics.sources.requests = () => requestCounts.values()
   const accessLog = log.child({ component: 'access' })
   const proxy = buildProxy({
     ctx,
+    client: {
+      headersTimeout: config.headers_timeout,
+      requestTimeout: config.request_timeout,
+      bodyTimeout: config.body_timeout,
+      forwardedHeaders: config.forwarded_headers,
+      upgradeTimeout: config.reference_timeout,
+    },
+    // upgrades are tunnelled outside the generation's dispatchers: no lease needed
+    peekRouting: () => runtime.routing,
     routing(request) {
       const generation = runtime.enter()
       request.miffyGeneration = generation
@@ -137,7 +154,8 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       accessLog.info(
         {
           method: request.raw.method,
-          url: request.raw.url,
+          // a secret in the query (`?token=…`) never reaches the log
+          url: redactUrl(request.raw.url ?? '', ctx.redactor),
           route: request.miffyRoute || undefined,
           role: request.miffyRoute ? 'reference' : 'upstream',
           status,
@@ -161,7 +179,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
   })
   const source = localSource(registry, sink, ctx.divergences, ledger, noise)
   if (reloader) source.control = localControl(runtime, reloader)
-  const management = buildManagement(source)
+  const management = buildManagement(source, { token })
 
   let closing: Promise<void> | undefined
   const close = (deadlineMs = config.shutdown_timeout) => {

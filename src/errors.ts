@@ -13,6 +13,10 @@ export const ERRORS = {
   },
   MIFFY_ERR_ROUTE: { status: undefined, summary: 'a route pattern is invalid or conflicts with another' },
   MIFFY_ERR_KAFKA_PROPERTY: { status: undefined, summary: 'a Kafka property is unknown or unsupported' },
+  MIFFY_ERR_LISTEN: {
+    status: undefined,
+    summary: 'a port cannot be opened: in use, not permitted, or the host does not resolve; start-up stops',
+  },
   MIFFY_ERR_USAGE: {
     status: undefined,
     summary: 'a miffy command line is wrong: an unknown command or option, a missing or bad value',
@@ -34,6 +38,24 @@ export const ERRORS = {
     summary: 'miffy diffs could not read the topic: the broker is unreachable or the topic does not exist',
   },
   MIFFY_ERR_BAD_REQUEST: { status: 400, summary: 'the request target cannot be proxied safely' },
+  MIFFY_ERR_MANAGEMENT_UNAUTHORIZED: {
+    status: 401,
+    summary: 'a management endpoint that shows captured traffic was called without the bearer token',
+  },
+  MIFFY_ERR_MANAGEMENT_FORBIDDEN: {
+    status: 403,
+    summary:
+      'a management endpoint that shows captured traffic was called from off the machine, and no token is set',
+  },
+  MIFFY_ERR_REQUEST_TIMEOUT: {
+    status: 408,
+    summary:
+      'the client did not send its request head or body within headers_timeout, request_timeout or body_timeout',
+  },
+  MIFFY_ERR_HEADERS_TOO_LARGE: {
+    status: 431,
+    summary: "the request's header section is larger than Node's limit (16 KiB)",
+  },
   MIFFY_ERR_REFERENCE_UNAVAILABLE: {
     status: 502,
     summary: 'the reference refused the connection, reset it, or sent an invalid response',

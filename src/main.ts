@@ -5,12 +5,14 @@
 import cluster from 'node:cluster'
 import type { Logger } from 'pino'
 import { buildApp } from './app.ts'
-import { runPrimary } from './cluster/primary.ts'
+import { runPrimary, WorkerStartFailed } from './cluster/primary.ts'
 import { serveWorker } from './cluster/worker.ts'
 import { loadConfig } from './config/load.ts'
 import type { MiffyConfig } from './config/schema.ts'
 import { MiffyError } from './errors.ts'
+import { addressOf, listenOrExplain } from './listen.ts'
 import { createLogger } from './logger.ts'
+import { explainManagementAccess, managementAccess } from './management/access.ts'
 
 export async function start(config: MiffyConfig, log: Logger): Promise<void> {
   // a cluster worker is reconfigured by its primary (src/cluster/primary.ts), never by itself
@@ -35,27 +37,31 @@ export async function start(config: MiffyConfig, log: Logger): Promise<void> {
     if (app.reloader) void app.reloader.reload('SIGHUP')
     else log.debug('SIGHUP ignored by a worker: the primary reloads every worker')
   })
-  await app.proxy.listen({ port: config.port, host: config.host })
-  const address = (server: typeof app.proxy) => {
-    const a = server.server.address()
-    return typeof a === 'object' && a ? `${a.address}:${a.port}` : String(a)
-  }
-  if (cluster.isWorker) {
-    // the primary serves the management port, merged across workers
-    serveWorker(app, address(app.proxy))
-  } else {
-    await app.management.listen({ port: config.management_port, host: config.host })
-    log.info(
-      {
-        proxy: address(app.proxy),
-        management: address(app.management),
-        reference: config.reference.url,
-        candidate: config.candidate.map((c) => c.url),
-        experiments: config.routes.map((r) => r.path),
-        sink: app.sink.kind,
-      },
-      'miffy listening',
-    )
+  try {
+    await listenOrExplain(app.proxy, 'port', config.port, config.host)
+    if (cluster.isWorker) {
+      // the primary serves the management port, merged across workers
+      serveWorker(app, addressOf(app.proxy))
+    } else {
+      await listenOrExplain(app.management, 'management_port', config.management_port, config.management_host)
+      log.info(
+        {
+          proxy: addressOf(app.proxy),
+          management: addressOf(app.management),
+          management_access: managementAccess(config),
+          reference: config.reference.url,
+          candidate: config.candidate.map((c) => c.url),
+          experiments: config.routes.map((r) => r.path),
+          sink: app.sink.kind,
+        },
+        'miffy listening',
+      )
+      explainManagementAccess(config, log)
+    }
+  } catch (err) {
+    // nothing was served: release what was opened, then let main report the error
+    await app.close(0)
+    throw err
   }
 }
 
@@ -119,6 +125,11 @@ export async function main(): Promise<void> {
       process.stderr.write(`miffy: ${err.code}: ${err.message}\n`)
       await flushed(log)
       process.exit(2)
+    }
+    // a worker could not start: it has said why on the shared stderr
+    if (err instanceof WorkerStartFailed) {
+      await flushed(log)
+      process.exit(err.exitCode === 2 ? 2 : 1)
     }
     log.fatal({ err }, 'start-up failed')
     await flushed(log)

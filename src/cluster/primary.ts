@@ -10,6 +10,8 @@ import type { Logger } from 'pino'
 import { AggregatorRegistry, Registry } from 'prom-client'
 import type { MiffyConfig } from '../config/schema.ts'
 import { mergeNoiseReports, type NoiseReport } from '../diff/noise-report.ts'
+import { addressOf, listenOrExplain } from '../listen.ts'
+import { explainManagementAccess, managementAccess, managementToken } from '../management/access.ts'
 import { buildManagement } from '../management/server.ts'
 import type { ManagementSource, StoredPair } from '../management/source.ts'
 import { loadLayers, Reloader } from '../reload/reloader.ts'
@@ -22,7 +24,18 @@ const ASK_TIMEOUT_MS = 2000
 /** Replacements allowed per minute before the primary gives up (a crash loop). */
 const MAX_RESTARTS_PER_MINUTE = 10
 
+/** A worker exited before it was serving: start-up fails with its exit code (2: it said why). */
+export class WorkerStartFailed extends Error {
+  readonly exitCode: number | null
+  constructor(exitCode: number | null, signal: string | null) {
+    super(`worker exited during start-up (${signal ?? exitCode})`)
+    this.exitCode = exitCode
+  }
+}
+
 export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void> {
+  // before any fork: a token file that cannot be read stops start-up once, not once per worker
+  const token = managementToken(config)
   const aggregator = new AggregatorRegistry()
   let nextId = 1
   const pending = new Map<number, (data: unknown) => void>()
@@ -47,8 +60,9 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
         if (started) adopt(worker).catch((err) => log.error({ err }, 'could not reconfigure a new worker'))
       })
       worker.once('exit', (code, signal) => {
-        reject(new Error(`worker exited during start-up (${signal ?? code})`))
-        if (stopping) return
+        reject(new WorkerStartFailed(code, signal))
+        // During start-up a worker that fails (a busy port, say) fails them all: no replacements.
+        if (stopping || !started) return
         log.error({ worker: worker.id, code, signal }, 'worker died; starting a replacement')
         const now = Date.now()
         restarts.push(now)
@@ -61,7 +75,13 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
       })
     })
 
-  const addresses = await Promise.all(Array.from({ length: config.workers }, fork))
+  let addresses: string[]
+  try {
+    addresses = await Promise.all(Array.from({ length: config.workers }, fork))
+  } catch (err) {
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL')
+    throw err
+  }
 
   const askOne: AskOne = (w, question) =>
     new Promise((resolve) => {
@@ -143,13 +163,19 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
     },
     control: clusterControl.control(reloader),
   }
-  const management = buildManagement(source)
-  await management.listen({ port: config.management_port, host: config.host })
-  const a = management.server.address()
+  const management = buildManagement(source, { token })
+  try {
+    await listenOrExplain(management, 'management_port', config.management_port, config.management_host)
+  } catch (err) {
+    stopping = true
+    for (const w of Object.values(cluster.workers ?? {})) w?.process.kill('SIGKILL')
+    throw err
+  }
   log.info(
     {
       proxy: addresses[0],
-      management: typeof a === 'object' && a ? `${a.address}:${a.port}` : String(a),
+      management: addressOf(management),
+      management_access: managementAccess(config),
       workers: config.workers,
       reference: config.reference.url,
       candidate: config.candidate.map((c) => c.url),
@@ -157,6 +183,7 @@ export async function runPrimary(config: MiffyConfig, log: Logger): Promise<void
     },
     'miffy listening',
   )
+  explainManagementAccess(config, log)
 
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return

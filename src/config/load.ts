@@ -234,7 +234,12 @@ export function formatIssues(
     const key = formatPath(path)
     const from = sourceOf(path, sources)
     const input = (issue as { input?: unknown }).input
-    const value = input === undefined ? 'missing' : maskCredentials(JSON.stringify(input))
+    const value =
+      input === undefined
+        ? 'missing'
+        : isSecretKey(path)
+          ? '(hidden)'
+          : maskCredentials(JSON.stringify(input))
     return [`  - ${key} = ${value}${from ? ` (from ${from})` : ''}: ${describe(issue)}`]
   })
   return `invalid configuration (read ${files.join(', ')}, then the environment):\n${lines.join('\n')}`
@@ -259,6 +264,11 @@ function sourceOf(path: readonly string[], sources: ReadonlyMap<string, string>)
     if (from) return from
   }
   return undefined
+}
+
+/** A key whose value is a secret: never repeated in an error message (they end up in logs). */
+function isSecretKey(path: readonly string[]): boolean {
+  return path[0] === 'management_token'
 }
 
 /** `http://user:secret@host` → `http://user:***@host`: error messages end up in logs. */

@@ -11,17 +11,53 @@ import { z } from 'zod'
 import { compileMask } from '../diff/rules.ts'
 import { parseDuration, parseSize } from './units.ts'
 
-const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
-  const ms = parseDuration(value)
-  if (ms === undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      message: 'expected a duration: milliseconds as a number, or a string such as "2s" or "500ms"',
-    })
-    return z.NEVER
-  }
-  return ms
-})
+/**
+ * The longest duration any key accepts. Every duration ends up in a timer, and Node's timers
+ * hold at most 2^31 - 1 ms (24.8 days): a longer one fires after 1 ms with a
+ * TimeoutOverflowWarning, so `candidate_timeout = "600h"` timed every mirror out at once and
+ * `shutdown_timeout = "600h"` exited at once (issue 10). A day is more than any deadline here
+ * needs and far below the limit.
+ */
+export const MAX_DURATION_MS = 24 * 3_600_000
+
+/**
+ * A duration between `min` and a day. `min` is 1 ms for deadlines where 0 would mean "never"
+ * to the library underneath (undici, node:http) or "fail at once" (our own timers); 0 is
+ * accepted only where it means "at once" and that is a sensible choice.
+ */
+function durationIn(min: 0 | 1, max = MAX_DURATION_MS) {
+  const range = `from ${min === 0 ? '0' : '1ms'} to ${formatMs(max)}`
+  return z.union([z.number(), z.string()]).transform((value, ctx) => {
+    const ms = parseDuration(value)
+    if (ms === undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration ${range}: milliseconds as a number, or a string such as "2s" or "500ms"`,
+      })
+      return z.NEVER
+    }
+    if (ms < min || ms > max) {
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a duration ${range}${ms === 0 ? ' (0 is not a usable deadline here)' : ''}`,
+      })
+      return z.NEVER
+    }
+    return ms
+  })
+}
+
+function formatMs(ms: number): string {
+  if (ms % 3_600_000 === 0) return `${ms / 3_600_000}h`
+  if (ms % 60_000 === 0) return `${ms / 60_000}m`
+  if (ms % 1000 === 0) return `${ms / 1000}s`
+  return `${ms}ms`
+}
+
+/** A deadline: 0 is refused (it would disable the timeout, or fail every call at once). */
+const deadline = durationIn(1)
+/** A wait where 0 means "do not wait" (shutdown, linger, cool-down). */
+const wait = durationIn(0)
 
 const size = z.union([z.number(), z.string()]).transform((value, ctx) => {
   const bytes = parseSize(value)
@@ -145,7 +181,7 @@ const experimentControls = {
   sample: z.number().min(0).max(1),
   sample_by: sampleBy,
   methods,
-  candidate_timeout: duration,
+  candidate_timeout: deadline,
   max_in_flight: z.number().int().min(1),
   queue: z.number().int().min(0),
   max_body_bytes: size,
@@ -165,7 +201,7 @@ const experimentControls = {
   publish_noise: z.boolean(),
   max_noise_paths: z.number().int().min(0),
   breaker_failures: z.number().int().min(0),
-  breaker_cool_down: duration,
+  breaker_cool_down: wait,
 }
 
 const route = z.strictObject({
@@ -201,61 +237,124 @@ const route = z.strictObject({
 
 const kafkaValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])
 
-export const configSchema = z.strictObject({
-  port,
-  management_port: port,
-  host: z.string().min(1),
-  logging: z.enum(['human', 'json', 'stackdriver']),
-  log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
-  /** Rust miffy 1.0 spelling of `logging = "json"`; kept so old configs load unchanged. */
-  log_json: z.boolean().optional(),
-  reference: defaultReference,
-  /**
-   * No default either; required when a route has no candidate of its own (checked in load.ts,
-   * which sees the routes). Absent: an empty list, never used.
-   */
-  candidate: candidates.optional().transform((v) => v ?? []),
-  /** the `Host` every upstream gets unless its table says otherwise */
-  host_header: hostHeader,
-  reference_timeout: duration,
-  shutdown_timeout: duration,
-  workers: z.number().int().min(1).max(64),
-  redact_headers: z.array(z.string().transform((h) => h.toLowerCase())),
-  memory_budget: size,
-  divergence_log: z.number().int().min(0),
-  sample: experimentControls.sample,
-  sample_by: experimentControls.sample_by.optional(),
-  methods: experimentControls.methods,
-  candidate_timeout: experimentControls.candidate_timeout,
-  max_in_flight: experimentControls.max_in_flight,
-  queue: experimentControls.queue,
-  max_body_bytes: experimentControls.max_body_bytes,
-  ignore: experimentControls.ignore,
-  compare_headers: experimentControls.compare_headers,
-  ignore_headers: experimentControls.ignore_headers,
-  presence_headers: experimentControls.presence_headers,
-  ignore_status: experimentControls.ignore_status,
-  float_tolerance: experimentControls.float_tolerance,
-  tolerance: experimentControls.tolerance,
-  unordered: experimentControls.unordered,
-  match_by: experimentControls.match_by,
-  text_masks: experimentControls.text_masks,
-  secondary: experimentControls.secondary.optional(),
-  noise_sample: experimentControls.noise_sample,
-  noise_warmup: experimentControls.noise_warmup,
-  publish_noise: experimentControls.publish_noise,
-  max_noise_paths: experimentControls.max_noise_paths,
-  breaker_failures: experimentControls.breaker_failures,
-  breaker_cool_down: experimentControls.breaker_cool_down,
-  routes: z.array(route),
-  outbox: z.strictObject({
-    max_messages: z.number().int().min(1),
-    max_bytes: size,
-    batch_size: z.number().int().min(1),
-    linger: duration,
-  }),
-  kafka: z.looseObject({ topic: z.string().min(1) }).catchall(kafkaValue),
-})
+/** A name matched against header, query-parameter and body-field names, case-insensitively. */
+const redactName = z
+  .string()
+  .min(1)
+  .transform((h) => h.toLowerCase())
+
+export const configSchema = z
+  .strictObject({
+    port,
+    management_port: port,
+    host: z.string().min(1),
+    /** Address the management port binds to (default: all interfaces, so probes reach it). */
+    management_host: z.string().min(1),
+    /**
+     * Bearer token for the management endpoints that show captured traffic. Unset: those
+     * endpoints answer loopback clients only.
+     */
+    management_token: z
+      .string()
+      .min(16, 'expected at least 16 characters (a short token is guessable)')
+      .optional(),
+    /** A file holding the token (a mounted Kubernetes secret); read once at start-up. */
+    management_token_file: z.string().min(1).optional(),
+    /** Add X-Forwarded-For / -Proto / -Host upstream; false: send the client's headers only, as the Rust miffy. */
+    forwarded_headers: z.boolean(),
+    /** node:http headersTimeout: the whole request head must arrive within this, else 408. */
+    headers_timeout: deadline,
+    /** node:http requestTimeout: the whole request, body included, must arrive within this, else 408. */
+    request_timeout: deadline,
+    /** A mirrored request's body must be read within this, else 408 (outcome dropped_body_timeout). */
+    body_timeout: deadline,
+    logging: z.enum(['human', 'json', 'stackdriver']),
+    log_level: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']),
+    /** Rust miffy 1.0 spelling of `logging = "json"`; kept so old configs load unchanged. */
+    log_json: z.boolean().optional(),
+    reference: defaultReference,
+    /**
+     * No default either; required when a route has no candidate of its own (checked in load.ts,
+     * which sees the routes). Absent: an empty list, never used.
+     */
+    candidate: candidates.optional().transform((v) => v ?? []),
+    /** the `Host` every upstream gets unless its table says otherwise */
+    host_header: hostHeader,
+    reference_timeout: deadline,
+    shutdown_timeout: wait,
+    workers: z.number().int().min(1).max(64),
+    redact_headers: z.array(z.string().transform((h) => h.toLowerCase())),
+    /** A header, query parameter or body field whose name contains one of these is redacted. */
+    redact_words: z.array(redactName),
+    /** Names redacted wherever they appear (headers, query, JSON and form bodies). */
+    redact_names: z.array(redactName),
+    /** Names never redacted although they contain a word (`x-cache-key`); not the always-redacted headers. */
+    redact_allow: z.array(redactName),
+    memory_budget: size,
+    divergence_log: z.number().int().min(0),
+    /**
+     * The share of memory_budget the divergence log may hold (its byte cap); bodies get the rest.
+     * A share rather than bytes, so that any memory_budget stays a valid configuration.
+     */
+    divergence_log_share: z.number().min(0).max(0.9),
+    sample: experimentControls.sample,
+    sample_by: experimentControls.sample_by.optional(),
+    methods: experimentControls.methods,
+    candidate_timeout: experimentControls.candidate_timeout,
+    max_in_flight: experimentControls.max_in_flight,
+    queue: experimentControls.queue,
+    max_body_bytes: experimentControls.max_body_bytes,
+    ignore: experimentControls.ignore,
+    compare_headers: experimentControls.compare_headers,
+    ignore_headers: experimentControls.ignore_headers,
+    presence_headers: experimentControls.presence_headers,
+    ignore_status: experimentControls.ignore_status,
+    float_tolerance: experimentControls.float_tolerance,
+    tolerance: experimentControls.tolerance,
+    unordered: experimentControls.unordered,
+    match_by: experimentControls.match_by,
+    text_masks: experimentControls.text_masks,
+    secondary: experimentControls.secondary.optional(),
+    noise_sample: experimentControls.noise_sample,
+    noise_warmup: experimentControls.noise_warmup,
+    publish_noise: experimentControls.publish_noise,
+    max_noise_paths: experimentControls.max_noise_paths,
+    breaker_failures: experimentControls.breaker_failures,
+    breaker_cool_down: experimentControls.breaker_cool_down,
+    routes: z.array(route),
+    outbox: z.strictObject({
+      max_messages: z.number().int().min(1),
+      max_bytes: size,
+      batch_size: z.number().int().min(1),
+      linger: durationIn(0, 60_000),
+    }),
+    kafka: z.looseObject({ topic: z.string().min(1) }).catchall(kafkaValue),
+  })
+  .superRefine((c, ctx) => {
+    // Two servers cannot share a port; 0 asks the system for a free one each.
+    if (c.port !== 0 && c.port === c.management_port)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['management_port'],
+        input: c.management_port,
+        message: `expected a port other than port (${c.port}): the proxy and the management server each need their own`,
+      })
+    if (c.management_token !== undefined && c.management_token_file !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['management_token_file'],
+        input: c.management_token_file,
+        message: 'expected management_token or management_token_file, not both',
+      })
+    // node:http refuses a head deadline longer than the whole request's
+    if (c.headers_timeout > c.request_timeout)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['headers_timeout'],
+        input: c.headers_timeout,
+        message: `expected at most request_timeout (${c.request_timeout} ms): the head is part of the request`,
+      })
+  })
 
 /** The configuration as the rest of miffy sees it: validated, units resolved, frozen. */
 export type MiffyConfig = z.output<typeof configSchema>

@@ -28,6 +28,7 @@ const STYLE = `
   }
 }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 html, body { margin: 0; background: var(--bg); color: var(--fg); }
 body { font: 13px/1.4 system-ui, "DejaVu Sans", "Segoe UI", sans-serif; }
 body.stale main { opacity: .55; }
@@ -92,6 +93,10 @@ input { font-family: var(--mono); font-size: 12px; width: 190px; }
 .diff .path { color: var(--accent); margin-right: 6px; }
 .more { color: var(--muted); font-size: 11.5px; }
 .empty { color: var(--muted); padding: 10px 8px; }
+#login { max-width: 460px; margin: 40px auto; }
+#login form { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+#login input { width: 280px; }
+#login p { margin: 0 0 10px; color: var(--muted); }
 `
 
 const BODY = `
@@ -102,7 +107,16 @@ const BODY = `
   <span class="spacer"></span>
   <span id="status" class="muted" role="status">loading…</span>
   <button id="pause" type="button">Pause</button>
+  <button id="signout" type="button" hidden title="forget the token in this tab">Sign out</button>
 </header>
+<section id="login" hidden aria-labelledby="login-title">
+  <h2 id="login-title">Sign in</h2>
+  <p id="login-why">The divergences contain captured traffic: this miffy asks for its management token.</p>
+  <form id="login-form">
+    <input id="token" type="password" autocomplete="current-password" spellcheck="false" aria-label="management token" placeholder="management_token" required>
+    <button type="submit">Sign in</button>
+  </form>
+</section>
 <main>
   <section aria-labelledby="routes-title">
     <h2 id="routes-title">Experiments <span id="totals" class="muted"></span></h2>
@@ -165,8 +179,15 @@ const SCRIPT = String.raw`
     routes: document.querySelector('#routes tbody'), list: document.querySelector('#divergences tbody'),
     count: byId('count'), empty: byId('empty'), route: byId('f-route'), fp: byId('f-fp'), clear: byId('f-clear'),
     noise: byId('noise'),
+    login: byId('login'), loginForm: byId('login-form'), loginWhy: byId('login-why'), token: byId('token'),
+    signout: byId('signout'), main: document.querySelector('main'),
   }
-  const state = { route: '', fingerprint: '', paused: false, timer: 0, seq: 0, collapsed: new Set(), routeNames: '' }
+  // The management token, if this miffy has one: kept for this tab only (sessionStorage) and sent
+  // as a bearer header by every fetch; a browser cannot attach one to a navigation by itself.
+  const TOKEN_KEY = 'miffy.management_token'
+  const storedToken = () => sessionStorage.getItem(TOKEN_KEY)
+  class Locked extends Error {}
+  const state = { route: '', fingerprint: '', paused: false, locked: false, timer: 0, seq: 0, collapsed: new Set(), routeNames: '' }
 
   function el(tag, attrs, ...children) {
     const node = document.createElement(tag)
@@ -415,9 +436,36 @@ const SCRIPT = String.raw`
   }
 
   async function getJson(url) {
-    const res = await fetch(url, { cache: 'no-store', headers: { accept: 'application/json' } })
+    const headers = { accept: 'application/json' }
+    const token = storedToken()
+    if (token) headers.authorization = 'Bearer ' + token
+    const res = await fetch(url, { cache: 'no-store', credentials: 'omit', headers })
+    if (res.status === 401) throw new Locked(token ? 'the token was refused' : '')
     if (!res.ok) throw new Error(url.split('?')[0] + ' answered ' + res.status)
     return res.json()
+  }
+
+  /** Shows the sign-in form instead of the data, and stops polling until a token is given. */
+  function lock(why) {
+    state.locked = true
+    clearTimeout(state.timer)
+    sessionStorage.removeItem(TOKEN_KEY)
+    ui.main.hidden = true
+    ui.login.hidden = false
+    ui.signout.hidden = true
+    ui.loginWhy.textContent = why
+      ? why + ': enter the management token again.'
+      : 'The divergences contain captured traffic: this miffy asks for its management token.'
+    ui.status.className = 'muted'
+    ui.status.textContent = 'signed out'
+    ui.token.focus()
+  }
+
+  function unlock() {
+    state.locked = false
+    ui.login.hidden = true
+    ui.main.hidden = false
+    ui.signout.hidden = !storedToken()
   }
 
   function listUrl() {
@@ -439,6 +487,7 @@ const SCRIPT = String.raw`
         getJson('noise').catch(() => null),
       ])
       if (mine !== state.seq) return
+      unlock()
       last = { summary, list: list.divergences || [], noise }
       render()
       renderSink(ready)
@@ -448,13 +497,14 @@ const SCRIPT = String.raw`
       ui.status.textContent = (state.paused ? 'paused · ' : '') + 'updated ' + clock(new Date().toISOString())
     } catch (err) {
       if (mine !== state.seq) return
+      if (err instanceof Locked) return lock(err.message)
       document.body.classList.add('stale')
       ui.sink.dataset.state = 'error'
       ui.sink.textContent = 'sink: unknown'
       ui.status.className = 'bad'
       ui.status.textContent = 'cannot reach miffy (' + (err && err.message ? err.message : err) + '), retrying'
     } finally {
-      if (mine === state.seq && !state.paused && !document.hidden) state.timer = setTimeout(refresh, POLL_MS)
+      if (mine === state.seq && !state.paused && !state.locked && !document.hidden) state.timer = setTimeout(refresh, POLL_MS)
     }
   }
 
@@ -472,6 +522,16 @@ const SCRIPT = String.raw`
     refresh()
   }
 
+  ui.loginForm.addEventListener('submit', (event) => {
+    event.preventDefault()
+    const token = ui.token.value.trim()
+    if (!token) return
+    sessionStorage.setItem(TOKEN_KEY, token)
+    ui.token.value = ''
+    ui.status.textContent = 'signing in…'
+    refresh()
+  })
+  ui.signout.addEventListener('click', () => lock(''))
   ui.route.addEventListener('change', () => setFilters(ui.route.value, state.fingerprint))
   ui.fp.addEventListener('change', () => setFilters(state.route, ui.fp.value))
   ui.clear.addEventListener('click', () => setFilters('', ''))
@@ -484,7 +544,7 @@ const SCRIPT = String.raw`
     } else refresh()
   })
   document.addEventListener('visibilitychange', () => {
-    if (!document.hidden && !state.paused) refresh()
+    if (!document.hidden && !state.paused && !state.locked) refresh()
   })
 
   const initial = new URLSearchParams(location.hash.slice(1))
@@ -527,7 +587,8 @@ const HEADERS = {
 }
 
 export function registerDashboard(app: FastifyInstance): void {
-  app.get('/dashboard', async (_request, reply) => {
+  // The page holds no data: its fetches carry the token (access.ts `page`).
+  app.get('/dashboard', { config: { access: 'page' } }, async (_request, reply) => {
     reply.headers(HEADERS)
     return PAGE
   })

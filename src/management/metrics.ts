@@ -13,6 +13,8 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 export interface GaugeSources {
   limiters: () => Iterable<{ route: string; inFlight: number; queued: number }>
   bufferedBytes: () => number
+  /** bytes of messages held by the divergence log */
+  divergenceLogBytes: () => number
   /** per route, the count of each outcome (the Ledger's books) */
   outcomes: () => Iterable<{ route: string; counts: Readonly<Record<Outcome, number>> }>
   /** client answers by route pattern and status */
@@ -23,6 +25,7 @@ export function createMetrics(registry: Registry = new Registry()) {
   const sources: GaugeSources = {
     limiters: () => [],
     bufferedBytes: () => 0,
+    divergenceLogBytes: () => 0,
     outcomes: () => [],
     requests: () => [],
   }
@@ -97,6 +100,14 @@ export function createMetrics(registry: Registry = new Registry()) {
       registers: [registry],
       collect() {
         this.set(sources.bufferedBytes())
+      },
+    }),
+    divergenceLogBytes: new Gauge({
+      name: 'miffy_divergence_log_bytes',
+      help: 'Bytes of messages kept for GET /divergences, against memory_budget × divergence_log_share',
+      registers: [registry],
+      collect() {
+        this.set(sources.divergenceLogBytes())
       },
     }),
   }

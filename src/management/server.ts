@@ -9,16 +9,24 @@
  * those who want to gate on it.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
+import { type AccessOptions, guardManagement } from './access.ts'
 import { registerControl } from './control.ts'
 import { registerDashboard } from './dashboard.ts'
 import type { DivergenceFilter, ManagementSource } from './source.ts'
 
-export function buildManagement(source: ManagementSource): FastifyInstance {
+/**
+ * Routes are closed unless they say `config: { access: 'open' }` (src/management/access.ts):
+ * whatever shows captured traffic needs the token, or a loopback client without one.
+ */
+export function buildManagement(source: ManagementSource, access: AccessOptions): FastifyInstance {
   const app = Fastify({ logger: false, return503OnClosing: false, forceCloseConnections: true })
+  guardManagement(app, access)
 
-  app.get('/healthz', async () => ({ status: 'healthy' }))
+  const open = { config: { access: 'open' as const } }
 
-  app.get('/readyz', async (request, reply) => {
+  app.get('/healthz', open, async () => ({ status: 'healthy' }))
+
+  app.get('/readyz', open, async (request, reply) => {
     const sink = await source.sink()
     const strict = Object.hasOwn(request.query as object, 'strict')
     if (strict && sink.state !== 'ready') reply.code(503)
@@ -27,7 +35,7 @@ export function buildManagement(source: ManagementSource): FastifyInstance {
     return config ? { status: 'ready', sink, config } : { status: 'ready', sink }
   })
 
-  app.get('/metrics', async (_request, reply) => {
+  app.get('/metrics', open, async (_request, reply) => {
     const { contentType, text } = await source.metrics()
     reply.type(contentType)
     return text

@@ -11,6 +11,7 @@ import { createHash, type Hash } from 'node:crypto'
 import type { Dispatcher } from 'undici'
 import type { LegResult } from '../diff/model.ts'
 import type { ByteBudget } from './byte-budget.ts'
+import { hasNoContent } from './forward.ts'
 import { type Upstream, upstreamPath } from './upstream.ts'
 import { classify } from './upstream-errors.ts'
 
@@ -109,6 +110,13 @@ export function capture(
           if (statusCode < 200) return
           status = statusCode
           headers = h as Record<string, string | string[]>
+          // complete with its headers; undici would fail a Content-Length on it (forward.ts)
+          if (hasNoContent(statusCode))
+            end({
+              leg: { ok: true, status, headers, body: EMPTY, durationMs: performance.now() - started },
+              url,
+              reserved: 0,
+            })
         },
         onResponseData(_c, chunk) {
           if (done) return

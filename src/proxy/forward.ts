@@ -37,6 +37,24 @@ export interface Forwarded {
 
 const EMPTY = Buffer.alloc(0)
 
+/**
+ * 204 and 304 never have content (RFC 9110 §15.3.5, §15.4.5), whatever Content-Length says: a
+ * 304 may carry the length of the 200 it stands for (RFC 9110 §8.6), a 204 must not carry one.
+ */
+export function hasNoContent(status: number): boolean {
+  return status === 204 || status === 304
+}
+
+/** The client's headers for a 204 or 304: a 204's Content-Length is dropped, a 304's kept. */
+function noContentHeaders(
+  status: number,
+  upstream: Record<string, string | string[]>,
+): Record<string, string | string[]> {
+  const headers = downstreamResponseHeaders(upstream)
+  if (status === 204) delete headers['content-length']
+  return headers
+}
+
 export function forwardToClient(
   dispatcher: Dispatcher,
   req: IncomingMessage,
@@ -137,6 +155,14 @@ export function forwardToClient(
         if (statusCode < 200) return
         status = statusCode
         responseHeaders = upstreamHeaders as Record<string, string | string[]>
+        if (hasNoContent(statusCode)) {
+          // Complete with its headers. undici reads a Content-Length on these as missing bytes
+          // and fails the call after this point; the client must still get its answer, with
+          // the connection kept for whatever it pipelined behind (issue 10).
+          if (!res.destroyed) res.writeHead(statusCode, noContentHeaders(statusCode, responseHeaders)).end()
+          finish()
+          return
+        }
         if (!res.destroyed) res.writeHead(statusCode, downstreamResponseHeaders(responseHeaders))
       },
       onResponseData(c, chunk) {
@@ -164,7 +190,7 @@ export function forwardToClient(
         }
       },
       onResponseEnd() {
-        if (!res.destroyed) res.end()
+        if (!res.destroyed && !res.writableEnded) res.end()
         finish()
       },
       onResponseError(_c, err) {

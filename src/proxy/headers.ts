@@ -13,7 +13,6 @@
  * each upstream's own, as hyper did for the Rust miffy.
  */
 import type { IncomingHttpHeaders } from 'node:http'
-import type { HeaderRepr } from '../diff/model.ts'
 
 export const ROLE_HEADER = 'x-shadow-test-role'
 export type Role = 'upstream' | 'reference' | 'candidate'
@@ -81,20 +80,6 @@ export function downstreamResponseHeaders(
     const value = upstream[name]
     if (value === undefined || HOP_BY_HOP.has(name) || named?.has(name)) continue
     out[name] = value
-  }
-  return out
-}
-
-/** Always redacted in published divergences; `redact_headers` adds to these. */
-export const ALWAYS_REDACTED = ['authorization', 'proxy-authorization', 'cookie', 'set-cookie'] as const
-export const REDACTED = '[REDACTED]'
-
-/** A copy of `headers` with the values of `redact` (lower-case names) replaced by a marker. */
-export function redactHeaders(headers: HeaderRepr, redact: ReadonlySet<string>): HeaderRepr {
-  const out: HeaderRepr = {}
-  for (const name in headers) {
-    const value = headers[name]!
-    out[name] = redact.has(name) ? (Array.isArray(value) ? value.map(() => REDACTED) : REDACTED) : value
   }
   return out
 }

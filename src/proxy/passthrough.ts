@@ -11,6 +11,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Dispatcher } from 'undici'
 import { forwardToClient } from './forward.ts'
+import { keepClientHeaders, type RequestHeaders } from './forwarded.ts'
 import { type Role, upstreamRequestHeaders } from './headers.ts'
 import type { Upstream } from './upstream.ts'
 
@@ -25,9 +26,11 @@ export function passthrough(
   req: IncomingMessage,
   res: ServerResponse,
   upstream: Upstream,
+  forwarded: (headers: RequestHeaders, req: IncomingMessage) => void = keepClientHeaders,
   role: Role = 'upstream',
 ): Promise<unknown> {
   const headers = upstreamRequestHeaders(req.headers, role)
+  forwarded(headers, req)
   const length = req.headers['content-length']
   if (length !== undefined) headers['content-length'] = length
   return forwardToClient(dispatcher, req, res, upstream, headers, hasBody(req) ? req : undefined, undefined)

@@ -2,6 +2,10 @@
  * Buffering a body for comparison, up to a cap and within the memory budget. When either is
  * exceeded the caller gets back what was read plus the untouched rest of the stream, so the
  * reference can still receive the whole body: only the mirror is given up.
+ *
+ * The read has a deadline (`body_timeout`): a client that sends its headers and then trickles or
+ * stops must not hold memory, and later a candidate slot, for as long as it likes (issue 10:
+ * 64 such clients held every slot for minutes).
  */
 import { Readable } from 'node:stream'
 import type { ByteBudget } from './byte-budget.ts'
@@ -10,11 +14,35 @@ export type Buffered =
   | { ok: true; body: Buffer; reserved: number }
   | { ok: false; reason: 'oversize' | 'memory'; body: Readable }
 
-export function readCapped(stream: Readable, cap: number, budget: ByteBudget): Promise<Buffered> {
+/** The body did not arrive within its deadline. */
+export class BodyTimeoutError extends Error {
+  readonly code = 'MIFFY_BODY_TIMEOUT'
+  constructor(ms: number) {
+    super(`the request body did not arrive within ${ms} ms`)
+  }
+}
+
+export function readCapped(
+  stream: Readable,
+  cap: number,
+  budget: ByteBudget,
+  timeoutMs = Number.POSITIVE_INFINITY,
+): Promise<Buffered> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = []
     let size = 0
+    const timer = Number.isFinite(timeoutMs)
+      ? setTimeout(() => {
+          cleanup()
+          stream.pause()
+          stream.on('error', () => {})
+          budget.release(size)
+          chunks.length = 0
+          reject(new BodyTimeoutError(timeoutMs))
+        }, timeoutMs)
+      : undefined
     const cleanup = () => {
+      clearTimeout(timer)
       stream.off('data', onData)
       stream.off('end', onEnd)
       stream.off('error', onError)

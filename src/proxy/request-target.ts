@@ -8,6 +8,10 @@
  *   the upstream might resolve them differently than miffy's route table did.
  * A path starting with `//` stays a path on the configured upstream (it is never resolved as a
  * URL against the upstream, which would make `//host` a new authority).
+ *
+ * A fragment (`#…`) is not part of a request target (RFC 9112 §3.2; RFC 3986 §3.5: it is for the
+ * user agent only); some clients send one anyway. It is dropped before routing, so neither leg
+ * sees it and the route table matches what the upstreams will (issue 10).
  */
 
 const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i
@@ -15,7 +19,8 @@ const ABSOLUTE_FORM = /^https?:\/\/[^/?#]*/i
 export type Target = { ok: true; url: string } | { ok: false; reason: string }
 
 export function normaliseTarget(raw: string): Target {
-  let url = raw
+  const hash = raw.indexOf('#')
+  let url = hash >= 0 ? raw.slice(0, hash) : raw
   if (url.charCodeAt(0) !== 47 /* / */) {
     const m = ABSOLUTE_FORM.exec(url)
     if (!m) return { ok: false, reason: 'the request target must be a path starting with "/"' }

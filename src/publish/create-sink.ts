@@ -22,7 +22,10 @@ export async function createSink(
   registry: Registry,
   onDelivery: DeliveryListener = () => {},
 ): Promise<Sink> {
-  if (!wantsKafka(config)) return new LogSink(logger.child({ sink: 'log' }), onDelivery)
+  if (!wantsKafka(config)) {
+    await checkUnusedKafkaTable(config, logger)
+    return new LogSink(logger.child({ sink: 'log' }), onDelivery)
+  }
   const { KafkaSink } = await import('./kafka-sink.ts')
   const { topic, ...properties } = config.kafka
   return new KafkaSink({
@@ -38,4 +41,22 @@ export async function createSink(
     registry,
     onDelivery,
   })
+}
+
+/**
+ * A `[kafka]` table (or KAFKA_* variable) without a broker address is still checked, exactly as
+ * it would be with one (issue 10: `"bootstrap.server"`, `KAFKA_BOOTSTRAP_SERVER` and refused
+ * properties used to start silently with the log sink). Valid properties without a broker are
+ * then said to be unused, once.
+ */
+async function checkUnusedKafkaTable(config: MiffyConfig, logger: Logger): Promise<void> {
+  const { topic: _topic, ...properties } = config.kafka
+  const names = Object.keys(properties)
+  if (names.length === 0) return
+  const { mapKafkaProperties } = await import('./kafka-properties.ts')
+  mapKafkaProperties(properties, { requireBrokers: false })
+  logger.warn(
+    { properties: names },
+    'Kafka properties are set but no bootstrap.servers: divergences are only logged and kept for GET /divergences',
+  )
 }

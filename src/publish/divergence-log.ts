@@ -21,7 +21,7 @@ export interface DivergenceFilter {
 
 export class DivergenceLog {
   readonly capacity: number
-  readonly maxBytes: number
+  #maxBytes: number
   #ring: (LoggedPair | undefined)[]
   #next = 0
   #size = 0
@@ -29,7 +29,7 @@ export class DivergenceLog {
 
   constructor(capacity: number, maxBytes = Number.POSITIVE_INFINITY) {
     this.capacity = capacity
-    this.maxBytes = maxBytes
+    this.#maxBytes = maxBytes
     this.#ring = new Array(capacity)
   }
 
@@ -38,10 +38,21 @@ export class DivergenceLog {
     return this.#bytes
   }
 
+  /** the most bytes of messages held */
+  get maxBytes(): number {
+    return this.#maxBytes
+  }
+
+  /** A new byte cap (a reload of memory_budget or divergence_log_share): the oldest go first. */
+  resize(maxBytes: number): void {
+    this.#maxBytes = maxBytes
+    while (this.#size > 0 && this.#bytes > maxBytes) this.#dropOldest()
+  }
+
   add(pair: LoggedPair): void {
-    if (this.capacity === 0 || pair.value.length > this.maxBytes) return
+    if (this.capacity === 0 || pair.value.length > this.#maxBytes) return
     // Make room by bytes: the oldest go first.
-    while (this.#size > 0 && this.#bytes + pair.value.length > this.maxBytes) this.#dropOldest()
+    while (this.#size > 0 && this.#bytes + pair.value.length > this.#maxBytes) this.#dropOldest()
     const old = this.#ring[this.#next]
     if (old) {
       this.#bytes -= old.value.length

@@ -19,6 +19,7 @@ import {
   type RetryOptions,
   type SASLOptions,
 } from 'kafkajs'
+import { MAX_DURATION_MS } from '../config/schema.ts'
 import { closestName } from '../did-you-mean.ts'
 import { MiffyError } from '../errors.ts'
 
@@ -281,7 +282,10 @@ for (const p of SUPPORTED_PROPERTIES) {
  * Maps the `[kafka]` properties (without `topic`) to kafkajs options. Throws a
  * `MiffyError` (`MIFFY_ERR_KAFKA_PROPERTY`) listing every problem found.
  */
-export function mapKafkaProperties(props: Record<string, KafkaPropertyValue>): MappedKafkaProperties {
+export function mapKafkaProperties(
+  props: Record<string, KafkaPropertyValue>,
+  options: { requireBrokers?: boolean } = {},
+): MappedKafkaProperties {
   const problems: string[] = []
   const warnings: string[] = []
   /** canonical name → [name as written, value] */
@@ -322,7 +326,7 @@ export function mapKafkaProperties(props: Record<string, KafkaPropertyValue>): M
     problems.push(`unknown kafka property ${name}${hint === undefined ? '' : ` (did you mean ${hint}?)`}`)
   }
 
-  const read = new PropertyReader(given, problems)
+  const read = new PropertyReader(given, problems, options.requireBrokers ?? true)
 
   // --- where and who
   const brokers = read.brokers()
@@ -425,12 +429,12 @@ export function mapKafkaProperties(props: Record<string, KafkaPropertyValue>): M
   // --- delivery
   const acks = read.acks()
   const compression = read.compression()
-  const sendTimeout = read.integer('request.timeout.ms', 1) ?? 30_000
-  const requestTimeout = read.integer('socket.timeout.ms', 1)
-  const connectionTimeout = read.integer('socket.connection.setup.timeout.ms', 1)
+  const sendTimeout = read.ms('request.timeout.ms') ?? 30_000
+  const requestTimeout = read.ms('socket.timeout.ms')
+  const connectionTimeout = read.ms('socket.connection.setup.timeout.ms')
   const retries = read.integer('retries', 0)
-  const initialRetryTime = read.integer('retry.backoff.ms', 1)
-  const maxRetryTime = read.integer('retry.backoff.max.ms', 1)
+  const initialRetryTime = read.ms('retry.backoff.ms')
+  const maxRetryTime = read.ms('retry.backoff.max.ms')
   if (initialRetryTime !== undefined && maxRetryTime !== undefined && maxRetryTime < initialRetryTime) {
     problems.push(
       `kafka property retry.backoff.max.ms (${maxRetryTime}) is below retry.backoff.ms (${initialRetryTime})`,
@@ -445,7 +449,7 @@ export function mapKafkaProperties(props: Record<string, KafkaPropertyValue>): M
     )
   }
   const allowAutoTopicCreation = read.boolean('allow.auto.create.topics')
-  const metadataMaxAge = read.integer('topic.metadata.refresh.interval.ms', 1)
+  const metadataMaxAge = read.ms('topic.metadata.refresh.interval.ms')
   const maxInFlightRequests = read.integer('max.in.flight', 1)
   if (read.boolean('enable.idempotence') === true) {
     problems.push(
@@ -494,10 +498,12 @@ function isFalse(value: KafkaPropertyValue): boolean {
 class PropertyReader {
   readonly #given: Map<string, [string, KafkaPropertyValue]>
   readonly #problems: string[]
+  readonly #requireBrokers: boolean
 
-  constructor(given: Map<string, [string, KafkaPropertyValue]>, problems: string[]) {
+  constructor(given: Map<string, [string, KafkaPropertyValue]>, problems: string[], requireBrokers: boolean) {
     this.#given = given
     this.#problems = problems
+    this.#requireBrokers = requireBrokers
   }
 
   #bad(name: string, value: KafkaPropertyValue, expected: string): undefined {
@@ -516,7 +522,7 @@ class PropertyReader {
     return this.#bad(name, value, 'a string')
   }
 
-  integer(canonical: string, min: number): number | undefined {
+  integer(canonical: string, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
     const entry = this.#given.get(canonical)
     if (entry === undefined) return undefined
     const [name, value] = entry
@@ -526,8 +532,21 @@ class PropertyReader {
         : typeof value === 'string' && /^\s*-?\d+\s*$/.test(value)
           ? Number(value)
           : Number.NaN
-    if (!Number.isSafeInteger(n) || n < min) return this.#bad(name, value, `an integer >= ${min}`)
+    if (!Number.isSafeInteger(n) || n < min || n > max)
+      return this.#bad(
+        name,
+        value,
+        max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`,
+      )
     return n
+  }
+
+  /**
+   * Milliseconds for a kafkajs timer: at most a day, like every duration of miffy's own (Node's
+   * timers overflow past 2^31 - 1 ms and then fire at once; issue 10).
+   */
+  ms(canonical: string): number | undefined {
+    return this.integer(canonical, 1, MAX_DURATION_MS)
   }
 
   boolean(canonical: string): boolean | undefined {
@@ -542,7 +561,8 @@ class PropertyReader {
   brokers(): string[] {
     const entry = this.#given.get('bootstrap.servers')
     if (entry === undefined) {
-      this.#problems.push('kafka property bootstrap.servers is required (comma-separated host:port list)')
+      if (this.#requireBrokers)
+        this.#problems.push('kafka property bootstrap.servers is required (comma-separated host:port list)')
       return []
     }
     const [name, value] = entry

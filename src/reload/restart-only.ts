@@ -47,7 +47,11 @@ export const RELOADABLE_KEYS: ReadonlySet<string> = new Set([
   'breaker_cool_down',
   // shared limits read per request
   'memory_budget',
+  'divergence_log_share',
   'redact_headers',
+  'redact_words',
+  'redact_names',
+  'redact_allow',
 ])
 
 /** Values under these never appear in a message: they may be credentials. */

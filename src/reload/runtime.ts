@@ -17,10 +17,11 @@ import type { Dispatcher } from 'undici'
 import type { MiffyConfig } from '../config/schema.ts'
 import { ownHostOrigins, sameOwnHost } from '../config/upstream-hosts.ts'
 import { MiffyError } from '../errors.ts'
-import { ALWAYS_REDACTED } from '../proxy/headers.ts'
 import { upstreamAgent } from '../proxy/upstream.ts'
+import { Redactor } from '../redact/redactor.ts'
 import type { Routing } from '../server.ts'
 import type { BreakerListener, Experiment } from '../shadow/experiment.ts'
+import { memoryShares } from '../shadow/memory-budget.ts'
 import type { ShadowContext } from '../shadow/mirror.ts'
 import { type ConfigIdentity, configHash } from './config-identity.ts'
 import { buildGeneration, type Generation, type RouteChanges } from './generation.ts'
@@ -214,8 +215,10 @@ export class Runtime {
       ctx.shadowDispatcher = upstreamAgent(generation.maxCandidateTimeout, ownHostOrigins(config, 'shadow'))
       this.#closeGracefully(old)
     }
-    ctx.budget.resize(config.memory_budget)
-    ctx.redact = new Set([...ALWAYS_REDACTED, ...config.redact_headers])
+    const shares = memoryShares(config)
+    ctx.budget.resize(shares.bodies)
+    ctx.divergences.resize(shares.divergenceLog)
+    ctx.redactor = new Redactor(config)
   }
 
   #retire(r: Retiring): void {

@@ -3,6 +3,7 @@
  * across all experiments. A mirror that cannot reserve what it needs is dropped and counted;
  * the client's path never waits for memory.
  */
+import type { MiffyConfig } from '../config/schema.ts'
 import type { ByteBudget } from '../proxy/byte-budget.ts'
 
 export class MemoryBudget implements ByteBudget {
@@ -39,4 +40,16 @@ export class MemoryBudget implements ByteBudget {
     this.#used -= bytes
     if (this.#used < 0) this.#used = 0
   }
+}
+
+/**
+ * How memory_budget is shared (issue 10): the divergence log gets `divergence_log_share` of it as
+ * its byte cap, bodies buffered for comparison the rest. At start-up and on every reload.
+ */
+export function memoryShares(config: Pick<MiffyConfig, 'memory_budget' | 'divergence_log_share'>): {
+  bodies: number
+  divergenceLog: number
+} {
+  const divergenceLog = Math.floor(config.memory_budget * config.divergence_log_share)
+  return { bodies: config.memory_budget - divergenceLog, divergenceLog }
 }

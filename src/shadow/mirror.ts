@@ -28,6 +28,7 @@ import { ROLE_HEADER } from '../proxy/headers.ts'
 import { TRACEPARENT, traceIdOf } from '../proxy/trace-context.ts'
 import type { DivergenceLog } from '../publish/divergence-log.ts'
 import type { Sink } from '../publish/sink.ts'
+import type { Redactor } from '../redact/redactor.ts'
 import { resolveKey } from '../routing/experiment-key.ts'
 import type { ThrottledWarning } from '../throttled-log.ts'
 import { runCandidate } from './candidate-leg.ts'
@@ -48,7 +49,8 @@ export interface ShadowContext {
   ledger: Ledger
   sink: Sink
   divergences: DivergenceLog
-  redact: ReadonlySet<string>
+  /** what is a secret in what is shown (src/redact); comparison sees the real values */
+  redactor: Redactor
   log: Logger
   /** mirrors still being compared, so shutdown can wait for them */
   pending: Set<Promise<void>>
@@ -359,7 +361,7 @@ export class Mirror {
       // the trace context the legs were sent (the front end guarantees a valid one)
       traceId: traceIdOf(this.#requestHeaders[TRACEPARENT]),
       maxDecodedBytes: exp.maxBodyBytes,
-      redact: ctx.redact,
+      redactor: ctx.redactor,
     })
     const publication = serialisePair(resolveKey(exp.key, route, request.params), message)
     if (publication === undefined) {
@@ -368,7 +370,9 @@ export class Mirror {
       return
     }
     ctx.divergences.add(publication)
-    if (!divergence.noise_only) ctx.ledger.divergence(route, message.id, divergence, message.timestamp)
+    // the redacted copy: the summary's examples are shown on the management port
+    if (!divergence.noise_only)
+      ctx.ledger.divergence(route, message.id, message.divergence ?? divergence, message.timestamp)
     const accepted = ctx.sink.publish(publication)
     ctx.ledger.publication(route, accepted)
     if (accepted !== 'queued') ctx.notQueued.warn({ route, id: message.id, reason: accepted })

@@ -13,11 +13,13 @@ export const OUTCOMES = [
   'dropped_queue_full',
   'dropped_oversize',
   'dropped_memory',
+  'dropped_body_timeout',
   'circuit_open',
   'candidate_timeout',
   'candidate_error',
   'reference_error',
   'client_aborted',
+  'upgrade_not_mirrored',
 ] as const
 export type Outcome = (typeof OUTCOMES)[number]
 
@@ -40,6 +42,8 @@ export const DROP_OUTCOMES: ReadonlySet<Outcome> = new Set([
   'dropped_queue_full',
   'dropped_oversize',
   'dropped_memory',
+  'dropped_body_timeout',
   'circuit_open',
   'client_aborted',
+  'upgrade_not_mirrored',
 ])

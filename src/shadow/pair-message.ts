@@ -1,13 +1,16 @@
 /**
  * Builds the message published for a pair, in the Rust miffy 1.0 topic shape plus additive
- * fields (`id`, `timestamp`, `trace_id`, `duration_ms`, `divergence`). Secrets are redacted here, before the
- * message leaves the process: request headers and both responses' headers.
+ * fields (`id`, `timestamp`, `trace_id`, `duration_ms`, `divergence`). Secrets are redacted
+ * here, before the message leaves the process (src/redact/pair.ts: headers, query strings, route
+ * parameters, JSON and form fields, differing values), after the comparison, which saw the real
+ * values.
  */
 import { randomUUID } from 'node:crypto'
 import { toBodyRepr } from '../diff/content.ts'
-import type { Divergence, HeaderRepr, LegResult, PairMessage, ResponseRepr } from '../diff/model.ts'
+import type { Divergence, HeaderRepr, LegResult, PairMessage } from '../diff/model.ts'
 import { toResponseRepr } from '../diff/represent.ts'
-import { redactHeaders } from '../proxy/headers.ts'
+import { redactPair } from '../redact/pair.ts'
+import type { Redactor } from '../redact/redactor.ts'
 
 export interface PairInput {
   /** epoch milliseconds */
@@ -26,17 +29,11 @@ export interface PairInput {
   /** the W3C trace-id both legs were sent (src/proxy/trace-context.ts) */
   traceId: string | undefined
   maxDecodedBytes: number
-  redact: ReadonlySet<string>
-}
-
-function response(leg: LegResult, max: number, redact: ReadonlySet<string>): ResponseRepr {
-  const repr = toResponseRepr(leg, max)
-  return 'error' in repr ? repr : { ...repr, headers: redactHeaders(repr.headers, redact) }
+  redactor: Redactor
 }
 
 export function buildPairMessage(p: PairInput): PairMessage {
-  const requestHeaders = redactHeaders(p.requestHeaders, p.redact)
-  return {
+  const message: PairMessage = {
     id: randomUUID(),
     timestamp: new Date(p.arrivedAt).toISOString(),
     ...(p.traceId ? { trace_id: p.traceId } : {}),
@@ -45,19 +42,20 @@ export function buildPairMessage(p: PairInput): PairMessage {
       uri: p.uri,
       route: p.route,
       params: p.params,
-      headers: requestHeaders,
+      headers: p.requestHeaders,
       body: p.requestBody && p.requestBody.length > 0 ? toBodyRepr(p.requestHeaders, p.requestBody) : null,
     },
     reference: {
       url: p.referenceUrl,
-      response: response(p.reference, p.maxDecodedBytes, p.redact),
+      response: toResponseRepr(p.reference, p.maxDecodedBytes),
       duration_ms: Math.round(p.reference.durationMs * 100) / 100,
     },
     candidate: {
       url: p.candidateUrl,
-      response: response(p.candidate, p.maxDecodedBytes, p.redact),
+      response: toResponseRepr(p.candidate, p.maxDecodedBytes),
       duration_ms: Math.round(p.candidate.durationMs * 100) / 100,
     },
     divergence: p.divergence,
   }
+  return redactPair(message, p.redactor)
 }

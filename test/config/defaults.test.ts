@@ -13,6 +13,7 @@ test('with no config.toml and only the upstreams in the environment, the default
     port: 8080,
     management_port: 9000,
     host: '0.0.0.0',
+    management_host: '0.0.0.0',
     workers: 1,
     logging: 'human',
     log_level: 'info',
@@ -22,6 +23,10 @@ test('with no config.toml and only the upstreams in the environment, the default
     host_header: 'client',
     reference_timeout: 30_000,
     shutdown_timeout: 10_000,
+    headers_timeout: 30_000,
+    request_timeout: 300_000,
+    body_timeout: 30_000,
+    forwarded_headers: true,
     sample: 1,
     methods: [],
     candidate_timeout: 5_000,
@@ -87,18 +92,24 @@ test('with no config.toml and only the upstreams in the environment, the default
     breaker_failures: 20,
     breaker_cool_down: 30_000,
     memory_budget: 64 * 1024 * 1024,
+    redact_words: ['auth', 'token', 'secret', 'key', 'session', 'cookie', 'password'],
+    redact_names: [],
     redact_headers: [],
+    redact_allow: [],
     divergence_log: 1000,
+    divergence_log_share: 0.25,
     routes: [],
     outbox: { max_messages: 10_000, max_bytes: 64 * 1024 * 1024, batch_size: 200, linger: 20 },
     kafka: { topic: 'miffy' },
   })
 })
 
-test('sample_by and log_json have no default: absent, not null', (t) => {
+test('sample_by, log_json and the management token have no default: absent, not null', (t) => {
   const { config } = load(t)
   assert.equal(Object.hasOwn(config, 'sample_by'), false)
   assert.equal(Object.hasOwn(config, 'log_json'), false)
+  assert.equal(Object.hasOwn(config, 'management_token'), false)
+  assert.equal(Object.hasOwn(config, 'management_token_file'), false)
 })
 
 test('every key written in config.default.toml reaches the config, durations and sizes as numbers', (t) => {

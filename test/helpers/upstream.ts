@@ -1,6 +1,7 @@
 /**
  * Real HTTP servers on 127.0.0.1:0 standing in for a reference or a candidate. Each records what
- * it received; the handler decides what it answers (or whether it answers at all).
+ * it received (whole requests only: one whose body was cut off is not recorded); the handler
+ * decides what it answers (or whether it answers at all).
  */
 import { once } from 'node:events'
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
@@ -30,7 +31,12 @@ export async function startUpstream(t: TestContext, handler: Handler): Promise<U
   const waiters: ((r: Received) => void)[] = []
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = []
-    for await (const c of req) chunks.push(c as Buffer)
+    try {
+      for await (const c of req) chunks.push(c as Buffer)
+    } catch {
+      // the request never arrived whole (the proxy aborted it): it is not a received request
+      return
+    }
     const r = { method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks) }
     received.push(r)
     for (const w of waiters.splice(0)) w(r)

@@ -4,35 +4,19 @@
  * shows upstream text literally (a `<script>` in a body is text, never markup).
  */
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { chromium } from 'playwright-core'
 import { request } from 'undici'
 import type { PairMessage } from '../../src/diff/model.ts'
+import { openBrowser, until } from '../helpers/browser.ts'
 import { startProxy } from '../helpers/proxy.ts'
 import { closedPort, json, startUpstream } from '../helpers/upstream.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
 const XSS = '<script>alert(1)</script><img src=x onerror=alert(2)>'
 
-/** Polls `check` (the page re-renders every 2 s) until it holds, or fails naming `what`. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-}
-
 test('the dashboard shows the ledger, filters divergences and escapes upstream text', async (t) => {
-  assert.ok(
-    existsSync(CHROMIUM),
-    `${CHROMIUM} not found: this test needs the Debian package \`chromium\` (apt-get install -y chromium)`,
-  )
-
   // /users/3 differs in body; /orders/{2,3} differ in status and carry the payload; /users/1,
   // /users/2 and /orders/1 are equal; /legacy/1's candidate is down (a drop: candidate_error)
   const reference = await startUpstream(t, (req, res, body) => {
@@ -82,42 +66,7 @@ test('the dashboard shows the ledger, filters divergences and escapes upstream t
     await send(p)
   for (const p of ['/catalog/1', '/catalog/2', '/catalog/3']) await send(p)
 
-  const userDataDir = await mkdtemp(join(tmpdir(), 'miffy-chromium-'))
-  let context: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined
-  // One hook, browser first: removing the profile under a running browser can fail (ENOTEMPTY)
-  // and leave the browser hanging.
-  t.after(async () => {
-    await context?.close()
-    await rm(userDataDir, { recursive: true, force: true, maxRetries: 5 })
-  })
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-    viewport: { width: 1280, height: 800 },
-    timeout: 15_000,
-  })
-  const page = context.pages()[0] ?? (await context.newPage())
-  page.setDefaultTimeout(5_000)
-  const dialogs: string[] = []
-  page.on('dialog', (d) => {
-    dialogs.push(d.message())
-    void d.dismiss()
-  })
-  const pageErrors: string[] = []
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  page.on('console', (m) => {
-    if (m.type() === 'error') pageErrors.push(m.text())
-  })
+  const { page, dialogs, pageErrors } = await openBrowser(t)
 
   const response = await page.goto(`${proxy.managementUrl}/dashboard`)
   assert.ok(response)

@@ -135,3 +135,25 @@ test('a stream error while buffering rejects and releases what was reserved', as
   await assert.rejects(pending, (err) => err === boom)
   assert.equal(budget.used, 7)
 })
+
+test('a body that stops arriving is given up at the deadline, its reservation released', async () => {
+  const budget = new MemoryBudget(1 << 20)
+  const stream = new PassThrough()
+  stream.write(Buffer.alloc(100))
+  await assert.rejects(readCapped(stream, 10_000, budget, 50), (err: unknown) => {
+    assert.equal((err as { code?: string }).code, 'MIFFY_BODY_TIMEOUT')
+    return true
+  })
+  assert.equal(budget.used, 0)
+  // a late chunk is neither read nor reserved
+  stream.write(Buffer.alloc(100))
+  assert.equal(budget.used, 0)
+})
+
+test('a body that arrives in time is read whole; the deadline does not fire later', async () => {
+  const budget = new MemoryBudget(1 << 20)
+  const { whole, chunks } = chunked(5_000)
+  const read = await readCapped(source(chunks), 10_000, budget, 60_000)
+  assert.ok(read.ok)
+  assert.ok(read.body.equals(whole))
+})

@@ -80,3 +80,13 @@ test('a malformed percent-escape in the path is refused', () => {
     assert.match(refused(raw), /malformed percent-escape/, raw)
   }
 })
+
+test('a fragment is dropped: it is not part of a request target (RFC 9112 §3.2)', () => {
+  assert.equal(accepted('/a/b#frag'), '/a/b')
+  assert.equal(accepted('/a?x=1#frag?y=2'), '/a?x=1')
+  assert.equal(accepted('/#'), '/')
+  assert.equal(accepted('http://other.example/x#y'), '/x')
+  // a `..` hidden after the fragment is gone with it; one before it is still refused
+  assert.equal(accepted('/a#/../b'), '/a')
+  refused('/a/../b#x')
+})

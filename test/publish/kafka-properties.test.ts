@@ -274,7 +274,7 @@ describe('delivery', () => {
     assert.equal(m.kafka.requestTimeout, 7000)
     assert.equal(m.kafka.connectionTimeout, 1500)
     assertRejects({ ...BASE, 'socket.timeout.ms': 'soon' }, 'socket.timeout.ms: invalid value "soon"')
-    assertRejects({ ...BASE, 'request.timeout.ms': 0 }, 'request.timeout.ms', '>= 1')
+    assertRejects({ ...BASE, 'request.timeout.ms': 0 }, 'request.timeout.ms', 'from 1 to 86400000')
   })
 
   test('retries (message.send.max.retries alias) and backoff', () => {
@@ -439,4 +439,25 @@ describe('the property tables', () => {
     }
     assert.deepEqual(mapKafkaProperties(values).warnings, [])
   })
+})
+
+test('millisecond properties are at most a day, like miffy durations (kafkajs timers would overflow)', () => {
+  for (const name of [
+    'request.timeout.ms',
+    'socket.timeout.ms',
+    'socket.connection.setup.timeout.ms',
+    'retry.backoff.ms',
+    'topic.metadata.refresh.interval.ms',
+  ])
+    assertRejects({ ...BASE, [name]: 2_160_000_000 }, name, 'an integer from 1 to 86400000')
+  assert.equal(map({ ...BASE, 'request.timeout.ms': 86_400_000 }).send.timeout, 86_400_000)
+})
+
+test('without bootstrap.servers the table is still checked when asked not to require brokers', () => {
+  assert.throws(
+    () => mapKafkaProperties({ 'bootstrap.server': 'k:9092' }, { requireBrokers: false }),
+    /unknown kafka property bootstrap\.server \(did you mean bootstrap\.servers\?\)/,
+  )
+  assert.deepEqual(mapKafkaProperties({ 'client.id': 'x' }, { requireBrokers: false }).kafka.brokers, [])
+  assert.throws(() => mapKafkaProperties({ 'client.id': 'x' }), /bootstrap\.servers is required/)
 })

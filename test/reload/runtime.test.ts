@@ -29,12 +29,16 @@ test('a restart-only key refuses the whole reload and names key and values', asy
 })
 
 test('a credential is named but its values are not shown', async (t) => {
-  const proxy = await startProxy(t, { ...base, kafka: { topic: 'miffy', 'sasl.password': 'old-secret' } })
+  // a [kafka] table is checked even without a broker (issue 10): a complete SASL set
+  const sasl = {
+    topic: 'miffy',
+    'security.protocol': 'sasl_plaintext',
+    'sasl.mechanisms': 'PLAIN',
+    'sasl.username': 'u',
+  }
+  const proxy = await startProxy(t, { ...base, kafka: { ...sasl, 'sasl.password': 'old-secret' } })
   assert.throws(
-    () =>
-      proxy.app.runtime.apply(
-        testConfig({ ...base, kafka: { topic: 'miffy', 'sasl.password': 'new-secret' } }),
-      ),
+    () => proxy.app.runtime.apply(testConfig({ ...base, kafka: { ...sasl, 'sasl.password': 'new-secret' } })),
     (err: unknown) =>
       err instanceof MiffyError &&
       err.message === 'only a restart can change kafka.sasl.password; nothing was reloaded',
@@ -122,8 +126,21 @@ test('a replaced shadow dispatcher lets its call in flight finish', async (t) =>
 
 test('memory_budget and redact_headers apply to mirrors started after the reload', async (t) => {
   const proxy = await startProxy(t, { ...base, memory_budget: '1MiB' })
-  proxy.app.runtime.apply(testConfig({ ...base, memory_budget: '2MiB', redact_headers: ['x-api-key'] }))
-  assert.equal(proxy.app.ctx.budget.limit, 2 * 1024 * 1024)
-  assert.ok(proxy.app.ctx.redact.has('x-api-key'))
-  assert.ok(proxy.app.ctx.redact.has('authorization'), 'the always-redacted headers stay')
+  assert.equal(proxy.app.ctx.redactor.isSecretHeader('x-user'), false)
+  proxy.app.runtime.apply(testConfig({ ...base, memory_budget: '2MiB', redact_headers: ['x-user'] }))
+  // bodies get what the divergence log's share (0.25 by default) leaves
+  assert.equal(proxy.app.ctx.budget.limit, 1.5 * 1024 * 1024)
+  assert.equal(proxy.app.ctx.divergences.maxBytes, 0.5 * 1024 * 1024)
+  assert.ok(proxy.app.ctx.redactor.isSecretHeader('x-user'))
+  assert.ok(proxy.app.ctx.redactor.isSecretHeader('authorization'), 'the always-redacted headers stay')
+})
+
+test('divergence_log_share and the redaction lists reload too; a smaller share drops the oldest', async (t) => {
+  const proxy = await startProxy(t, { ...base, memory_budget: '1MiB' })
+  proxy.app.runtime.apply(
+    testConfig({ ...base, memory_budget: '1MiB', divergence_log_share: 0, redact_names: ['ssn'] }),
+  )
+  assert.equal(proxy.app.ctx.budget.limit, 1024 * 1024)
+  assert.equal(proxy.app.ctx.divergences.maxBytes, 0)
+  assert.ok(proxy.app.ctx.redactor.isSecret('ssn'))
 })

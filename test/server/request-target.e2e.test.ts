@@ -62,3 +62,13 @@ test('targets that are not paths, dot-segments and malformed escapes get 400, no
   const ok = await rawRequest(proxy.url, get('/fine'))
   assert.equal(ok.status, 200)
 })
+
+test('a fragment is not forwarded to either leg, and routing ignores it', async (t) => {
+  const { reference, candidate, proxy } = await setup(t)
+  const res = await rawRequest(proxy.url, get('/api/5#section?x=1'))
+  assert.equal(res.status, 200)
+  await proxy.settled()
+  assert.deepEqual(paths(reference), ['/api/5'])
+  assert.deepEqual(paths(candidate), ['/api/5'])
+  assert.equal(proxy.outcomes('/api/{id}').equal, 1)
+})

@@ -67,11 +67,13 @@ test('outcome counts sum to matched, and the summary fields agree with them', ()
     dropped_queue_full: 1,
     dropped_oversize: 1,
     dropped_memory: 1,
+    dropped_body_timeout: 2,
     circuit_open: 4,
     candidate_timeout: 2,
     candidate_error: 1,
     reference_error: 1,
     client_aborted: 1,
+    upgrade_not_mirrored: 1,
   }
   for (const [o, n] of Object.entries(counts)) for (let i = 0; i < n; i++) l.outcome(ROUTE, o as Outcome)
   const s = routeSummary(l)
@@ -89,8 +91,10 @@ test('outcome counts sum to matched, and the summary fields agree with them', ()
     dropped_queue_full: 1,
     dropped_oversize: 1,
     dropped_memory: 1,
+    dropped_body_timeout: 2,
     circuit_open: 4,
     client_aborted: 1,
+    upgrade_not_mirrored: 1,
   })
   // failed legs are published like divergences, so they are reported, not dropped
   assert.deepEqual(s.reported, {
