@@ -21,7 +21,8 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
-  tool: LoadTool
+  /** `paced`: bench/paced-load.ts (open loop, the Kafka-recovery scenarios) */
+  tool: LoadTool | 'paced'
   /** completed requests, whatever their status */
   requests: number
   durationSeconds: number

@@ -1,18 +1,61 @@
 /**
- * miffy under test: `node src/main.ts` configured through MIFFY_* variables, on ports chosen up
+ * miffy under test, started as `npm start` starts it (the node flags and the compiled entry point
+ * read from package.json's `start` script, `dist/` built once per run by `npm run build`), or
+ * from its TypeScript sources by type stripping (`entry: 'ts'`, to measure what that costs).
+ * Configured through MIFFY_* variables, on ports chosen up
  * front (so that workers sharing the port need no discovery), with access logs off (log level
  * warn: an access line per request would be part of the measurement otherwise). Readiness is
  * the management port answering and the proxy port accepting.
  *
  * Also: reading its Prometheus metrics into the outcome counts the report shows.
  */
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { processTree } from './proc-stats.ts'
 import { type Managed, startProcess, waitForPort } from './processes.ts'
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const MAIN = fileURLToPath(new URL('../src/main.ts', import.meta.url))
+/**
+ * What `npm start` runs, from package.json's `start` script (`exec node FLAGS ENTRY ARGS`, e.g.
+ * `node --max-semi-space-size=8 dist/cli/main.js start`), so the benchmark measures production's
+ * settings; `tsEntry` is the same entry point in src/ (what type stripping would run).
+ */
+export function startCommand(): { flags: string[]; entry: string; args: string[]; tsEntry: string } {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  const words = pkg.scripts.start.split(/\s+/).filter((w) => w !== '' && w !== 'exec')
+  const at = words.findIndex((w, i) => i > 0 && !w.startsWith('-'))
+  if (words[0] !== 'node' || at < 0) {
+    throw new Error(`package.json's start script is not "node [flags] entry [args]": ${pkg.scripts.start}`)
+  }
+  const entry = words[at]!
+  return {
+    flags: words.slice(1, at),
+    entry: join(ROOT, entry),
+    args: words.slice(at + 1),
+    tsEntry: join(ROOT, entry.replace(/^dist\//, 'src/').replace(/\.js$/, '.ts')),
+  }
+}
+
+let built = false
+
+/**
+ * `npm run build` (tsc emit to dist/), once per process, before a miffy starts from dist/
+ * (startMiffy calls it when nothing has yet; a no-op build takes about a second).
+ */
+export function buildDist(): void {
+  const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc')
+  const out = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: ROOT, encoding: 'utf8' })
+  if (out.status !== 0) throw new Error(`npm run build failed:\n${out.stdout}${out.stderr}`)
+  built = true
+}
+
+/** Measure dist/ as it is, without building it first (bench/run.ts --no-build). */
+export function useDistAsItIs(): void {
+  built = true
+}
 
 /** The experiment route of every mirroring scenario; the load hits `/api/42`. */
 export const ROUTE = '/api/{id}'
@@ -32,6 +75,8 @@ export interface MiffyOptions {
   env?: Record<string, string>
   /** extra node flags, e.g. --cpu-prof */
   nodeArgs?: string[]
+  /** `dist` (default): as `npm start` runs it; `ts`: the same entry point in src/, same flags */
+  entry?: 'dist' | 'ts'
 }
 
 export interface Miffy {
@@ -70,11 +115,19 @@ export function miffyEnv(o: MiffyOptions): NodeJS.ProcessEnv {
 }
 
 export async function startMiffy(o: MiffyOptions): Promise<Miffy> {
-  const proc = startProcess(`miffy-${o.port}`, process.execPath, [...(o.nodeArgs ?? []), MAIN], {
-    dir: o.dir,
-    env: miffyEnv(o),
-    cwd: ROOT,
-  })
+  const { flags, entry, args, tsEntry } = startCommand()
+  if (o.entry !== 'ts' && !built) buildDist()
+  const main = o.entry === 'ts' ? tsEntry : entry
+  const proc = startProcess(
+    `miffy-${o.port}`,
+    process.execPath,
+    [...flags, ...(o.nodeArgs ?? []), main, ...args],
+    {
+      dir: o.dir,
+      env: miffyEnv(o),
+      cwd: ROOT,
+    },
+  )
   const managementUrl = `http://127.0.0.1:${o.managementPort}`
   await waitForPort(o.managementPort, 30_000, proc)
   await waitForPort(o.port, 10_000, proc)

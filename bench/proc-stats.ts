@@ -87,6 +87,20 @@ export function treeCpu(root: number): CpuTime {
   return { user: (user * 1e6) / CLK_TCK, sys: (sys * 1e6) / CLK_TCK }
 }
 
+/**
+ * CPU time (µs, user + system) of one thread: the main thread of a process is the task whose id
+ * is the pid (proc(5), /proc/PID/task/TID/stat). Worker threads are the process's other tasks.
+ */
+export function threadCpu(pid: number, tid = pid): number {
+  try {
+    const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1')
+    const f = text.slice(text.lastIndexOf(')') + 2).split(' ')
+    return ((Number(f[11]) + Number(f[12])) * 1e6) / CLK_TCK
+  } catch {
+    return Number.NaN
+  }
+}
+
 /** Resident bytes of each pid, summed. */
 export function rssBytes(pids: number[]): number {
   let pages = 0

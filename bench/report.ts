@@ -13,8 +13,11 @@ import { extractSoakSection, replaceSoakSection } from './soak-section.ts'
 
 export interface ScenarioResult {
   scenario: Scenario
-  /** `pending`: the feature under test is not there yet; nothing was measured */
-  status: 'ok' | 'pending' | 'failed'
+  /**
+   * `pending`: the feature under test is not there yet; `skipped`: this run lacks what the
+   * scenario needs (a broker it may kill, the Rust miffy's binary); nothing was measured
+   */
+  status: 'ok' | 'pending' | 'skipped' | 'failed'
   note?: string
   seconds: number
   load?: LoadResult
@@ -34,6 +37,36 @@ export interface ScenarioResult {
   miffy?: Outcomes
   /** requests the candidate origin received during the window (nginx's "mirrored") */
   candidateRequests?: number
+  /** messages the topic gained over the window and its settling (the Rust miffy's "published") */
+  topicMessages?: number
+  /** the Kafka-recovery scenarios */
+  recovery?: Recovery
+}
+
+export interface Recovery {
+  /** paced requests per second */
+  rate: number
+  /** undelivered messages held when the broker came back */
+  backlog: number
+  /** every one of them was delivered before the scenario gave up waiting (120 s) */
+  drained: boolean
+  /** from the first delivery after the outage to the last message of the backlog */
+  drainMs: number | undefined
+  brokerDownMs: number
+  /**
+   * client p99 (µs, from when each request was due) before the outage (after the warm-up),
+   * during it, and while the backlog drained (from 0.5 s before the first delivery to 1 s after
+   * the last)
+   */
+  p99Us: { normal: number; outage: number; drain: number }
+  requests: { normal: number; outage: number; drain: number }
+  errors: { normal: number; outage: number; drain: number }
+  /** RSS when the outage began, when the backlog was full, when it was drained */
+  rss: { at: string; bytes: number }[]
+  /** miffy: the longest its main thread's event loop was held up, before and while draining */
+  loopDelayMs?: { normal: number; drain: number }
+  /** the proxy's main thread's CPU (ms per s) before the outage and while the backlog drained */
+  mainThreadCpuMsPerS?: { normal: number; drain: number }
 }
 
 export interface Code {
@@ -57,6 +90,8 @@ export interface RunResult {
     kernel: string
     node: string
     nginx: string
+    /** when the Rust miffy ran */
+    rustMiffy?: string
     loadTool: string
     kafka: string
   }
@@ -272,6 +307,147 @@ export function headlines(run: RunResult): Headline[] {
       detail: `${fmtRps(nw2.load.rps)} vs ${fmtRps(neq.load.rps)} req/s`,
     })
   }
+  out.push(...rustHeadlines(run))
+  return out
+}
+
+const MiB = 2 ** 20
+
+/**
+ * The targets of issue 13, against the Rust miffy 1.0.1 measured in the same run: CPU per
+ * request as ratios, memory as MiB (the Rust miffy's figure beside it), the Kafka recovery as
+ * miffy's own p99 ratio.
+ */
+export function rustHeadlines(run: RunResult): Headline[] {
+  const get = (name: string) => run.results.find((r) => r.scenario.name === name)
+  const out: Headline[] = []
+  const status = (...names: string[]) =>
+    names
+      .map((n) => {
+        const r = get(n)
+        return `${n}: ${r ? `${r.status}${r.note ? ` (${r.note})` : ''}` : 'not run'}`
+      })
+      .join('; ')
+  const cpu = (label: string, mine: string, peer: string, target: number | undefined, extra = '') => {
+    const a = get(mine)
+    const b = get(peer)
+    const t = target === undefined ? '(information)' : `≤ ${target.toFixed(2)}×`
+    if (!ok(a) || !ok(b) || a.cpuUsPerRequest === undefined || b.cpuUsPerRequest === undefined) {
+      if (target !== undefined)
+        out.push({ label, value: 'not measured', target: t, met: undefined, detail: status(mine, peer) })
+      return
+    }
+    const r = ratio(a.cpuUsPerRequest, b.cpuUsPerRequest)
+    out.push({
+      label,
+      value: x(r),
+      target: t,
+      met: target === undefined ? undefined : r <= target,
+      detail: `${fmtUs(a.cpuUsPerRequest)} vs ${fmtUs(b.cpuUsPerRequest)}; throughput ${x(ratio(a.load.rps, b.load.rps))}${extra}`,
+    })
+  }
+  const published = (r: ScenarioResult | undefined) =>
+    r?.miffy?.publish.published ?? r?.topicMessages ?? undefined
+  const diff = get('mirror-differ')
+  const rdiff = get('rust-mirror-differ')
+  cpu(
+    'CPU per mirrored-and-compared request, miffy vs the Rust miffy',
+    'mirror-equal',
+    'rust-mirror-equal',
+    1.3,
+  )
+  cpu(
+    'CPU per published divergence, miffy vs the Rust miffy',
+    'mirror-differ',
+    'rust-mirror-differ',
+    1.5,
+    `; published ${published(diff) ?? '?'} vs ${published(rdiff) ?? '?'}`,
+  )
+  cpu('CPU per passthrough request, miffy vs the Rust miffy', 'passthrough', 'rust-passthrough', undefined)
+  cpu(
+    'CPU per request, candidate down, miffy vs the Rust miffy',
+    'candidate-down',
+    'rust-candidate-down',
+    undefined,
+  )
+
+  /** `which`: the peak under load; at idle, the end of the window (after it has been idle a while) */
+  const rss = (label: string, mine: string, peer: string, limitMiB: number, which: 'peak' | 'end') => {
+    const a = get(mine)
+    const b = get(peer)
+    if (a?.status !== 'ok' || !a.rss) {
+      out.push({
+        label,
+        value: 'not measured',
+        target: `≤ ${limitMiB} MiB`,
+        met: undefined,
+        detail: status(mine),
+      })
+      return
+    }
+    const value = a.rss[which]
+    const peerText =
+      b?.status === 'ok' && b.rss
+        ? `the Rust miffy ${fmtMiB(b.rss[which])} (${x(ratio(value, b.rss[which]))})`
+        : status(peer)
+    out.push({
+      label,
+      value: fmtMiB(value),
+      target: `≤ ${limitMiB} MiB`,
+      met: value <= limitMiB * MiB,
+      detail: `${peerText}${which === 'end' ? `; peak ${fmtMiB(a.rss.peak)}` : ''}`,
+    })
+  }
+  rss('peak RSS, mirrored load (equal answers)', 'mirror-equal', 'rust-mirror-equal', 150, 'peak')
+  rss('peak RSS, every pair differs and is published', 'mirror-differ', 'rust-mirror-differ', 200, 'peak')
+  rss('RSS at idle (after 10 s without a request)', 'idle', 'rust-idle', 80, 'end')
+  const last = out.at(-1)
+  for (const [name, what] of [
+    ['idle-ts', 'miffy run from its .ts sources'],
+    ['node-floor-idle', 'the Node floor'],
+  ] as const) {
+    const r = get(name)
+    if (last?.label.startsWith('RSS at idle') && r?.status === 'ok' && r.rss) {
+      last.detail += `; ${what} ${fmtMiB(r.rss.end)}`
+    }
+  }
+
+  const slow = get('rust-candidate-slow')
+  const req = get('rust-mirror-equal')
+  if (ok(slow) && ok(req) && slow.rss) {
+    out.push({
+      label: 'the Rust miffy, candidate sleeping 500 ms: client p99 vs healthy candidate',
+      value: x(ratio(slow.load.latencyUs.p99, req.load.latencyUs.p99)),
+      target: '(the peer)',
+      met: undefined,
+      detail: `p99 ${fmtMs(slow.load.latencyUs.p99)} vs ${fmtMs(req.load.latencyUs.p99)}; ${fmtRps(slow.load.rps)} req/s; RSS growth over the last half ${(slow.rss.growthLastHalf * 100).toFixed(1)} %, peak ${fmtMiB(slow.rss.peak)}`,
+    })
+  }
+
+  const rec = get('kafka-recovery')
+  const rrec = get('rust-kafka-recovery')
+  const recRatio = (r: ScenarioResult | undefined) =>
+    r?.status === 'ok' && r.recovery ? ratio(r.recovery.p99Us.drain, r.recovery.p99Us.normal) : undefined
+  const mine = recRatio(rec)
+  if (mine !== undefined && rec?.recovery) {
+    const v = rec.recovery
+    const peer = recRatio(rrec)
+    out.push({
+      label: `Kafka back after an outage: client p99 while the backlog drains vs before the outage`,
+      value: x(mine),
+      target: '≤ 1.20×',
+      met: mine <= 1.2 && v.drained,
+      detail: `p99 ${fmtMs(v.p99Us.drain)} vs ${fmtMs(v.p99Us.normal)} at ${v.rate} req/s; backlog ${v.backlog}${v.drained ? `, drained in ${v.drainMs ?? '?'} ms` : ', **not drained**'}${peer !== undefined ? `; the Rust miffy ${x(peer)}` : ''}`,
+    })
+  } else {
+    out.push({
+      label: 'Kafka back after an outage: client p99 while the backlog drains vs before the outage',
+      value: 'not measured',
+      target: '≤ 1.20×',
+      met: undefined,
+      detail: status('kafka-recovery'),
+    })
+  }
   return out
 }
 
@@ -318,6 +494,26 @@ export function renderTable(run: RunResult): string {
   ]
   const rows = run.results.map((r) => {
     const name = `\`${r.scenario.name}\``
+    if (r.status === 'ok' && !r.load && r.rss) {
+      // idle: no requests in the window; CPU is what it spent doing nothing
+      const cpuMs =
+        r.cpuSeconds === undefined ? '—' : `${Math.round((r.cpuSeconds * 1000) / r.seconds)} ms/s idle`
+      return [
+        name,
+        proxyLabel(r),
+        'idle',
+        '',
+        '',
+        '',
+        '',
+        cpuMs,
+        fmtMiB(r.rss.peak),
+        fmtMiB(r.rss.end),
+        '',
+        '',
+        '',
+      ]
+    }
     if (r.status !== 'ok' || !r.load) {
       return [name, proxyLabel(r), `**${r.status}**: ${r.note ?? ''}`, '', '', '', '', '', '', '', '', '', '']
     }
@@ -333,7 +529,11 @@ export function renderTable(run: RunResult): string {
             : '—'
     const dropped = m && r.scenario.candidate !== 'none' ? fmtCounts(m.dropped) : '—'
     const published =
-      m && r.scenario.kafka !== 'none' && r.scenario.candidate !== 'none' ? fmtCounts(m.publish) : '—'
+      m && r.scenario.kafka !== 'none' && r.scenario.candidate !== 'none'
+        ? fmtCounts(m.publish)
+        : r.topicMessages !== undefined
+          ? `${r.topicMessages}‡`
+          : '—'
     const range = r.rounds && r.rounds.rps.length > 1 ? ` (${fmtRange(r.rounds.rps)})` : ''
     return [
       name,
@@ -434,6 +634,108 @@ connection to the candidate for every mirror.
 `
 }
 
+/** RSS of every measured scenario, one sample per tenth of its window. */
+export function renderRssSeries(run: RunResult): string {
+  const rows = run.results
+    .filter((r) => r.status === 'ok' && r.rss && r.rss.series.length > 0)
+    .map((r) => [
+      `\`${r.scenario.name}\``,
+      `${Math.round(r.load?.durationSeconds ?? r.seconds)} s`,
+      ...r.rss!.series.map((v) => v.toFixed(1)),
+      `${(r.rss!.growthLastHalf * 100).toFixed(1)} %`,
+    ])
+  return markdownTable(
+    ['Scenario', 'Window', ...Array.from({ length: 10 }, (_, i) => `${(i + 1) * 10} %`), 'Growth, last half'],
+    rows,
+  )
+}
+
+/** The Kafka-recovery scenarios: p99 before, during and after the outage; what the backlog cost. */
+export function renderRecovery(run: RunResult): string {
+  const rs = run.results.filter((r) => r.status === 'ok' && r.recovery)
+  if (rs.length === 0) return ''
+  const rows = rs.map((r) => {
+    const v = r.recovery!
+    const pub = r.miffy ? fmtCounts(r.miffy.publish) : '—'
+    return [
+      `\`${r.scenario.name}\``,
+      `${v.rate}`,
+      `${v.backlog}`,
+      `${(v.brokerDownMs / 1000).toFixed(1)} s`,
+      v.drained ? `${v.drainMs ?? '?'} ms` : '**not drained**',
+      `${fmtMs(v.p99Us.normal)} (${v.requests.normal})`,
+      `${fmtMs(v.p99Us.outage)} (${v.requests.outage})`,
+      `${fmtMs(v.p99Us.drain)} (${v.requests.drain})`,
+      `**${x(ratio(v.p99Us.drain, v.p99Us.normal))}**`,
+      v.loopDelayMs ? `${v.loopDelayMs.normal.toFixed(1)} / ${v.loopDelayMs.drain.toFixed(1)} ms` : '—',
+      v.mainThreadCpuMsPerS
+        ? `${Math.round(v.mainThreadCpuMsPerS.normal)} / ${Math.round(v.mainThreadCpuMsPerS.drain)} ms/s`
+        : '—',
+      `${v.errors.normal + v.errors.outage + v.errors.drain}`,
+      v.rss.map((m) => `${m.at} ${fmtMiB(m.bytes)}`).join(', '),
+      pub,
+    ]
+  })
+  return `
+## Kafka back after an outage
+
+A paced, open-loop load (\`bench/paced-load.ts\`: request *i* is due at *i* / rate, its latency
+counted from then, so a stall is not hidden by the requests it kept from being sent) runs through
+the whole scenario, every answer differing. After ${run.settings.seconds} s the broker is killed; when the proxy
+holds the backlog (miffy: \`miffy_outbox_messages\`; the Rust miffy: divergences since the outage,
+held by librdkafka) the broker is restarted, and the load goes on until the backlog is
+delivered. p99 *before*: the requests due before the outage (after the warm-up); *drain*: those due from
+0.5 s before the first delivery after the outage to 1 s after the last message of the backlog.
+Requests in each window in brackets. Event-loop delay: the longest miffy's main thread was held up
+in each window (\`bench/loop-probe.mjs\`, 100 ms samples of \`monitorEventLoopDelay\`): the proxy's own
+stall, apart from what the rest of the machine does to the client's latency. Main thread CPU: the
+proxy's main thread's CPU time per second of each window (/proc/PID/task/PID/stat; for miffy,
+the thread that serves clients, whatever its Kafka worker does).
+
+${markdownTable(
+  [
+    'Scenario',
+    'Req/s',
+    'Backlog',
+    'Broker down',
+    'Drained in',
+    'p99 before',
+    'p99 outage',
+    'p99 drain',
+    'Drain / before',
+    'Event-loop delay, max before / drain',
+    'Main thread CPU before / drain',
+    'Errors',
+    'RSS',
+    'Publish (miffy_publish_total)',
+  ],
+  rows,
+)}
+`
+}
+
+/**
+ * What the separate measurements found (each file has its own command, machine and date): they
+ * explain the memory rows and the choices behind the settings this run measured.
+ */
+export function renderMemoryNotes(): string {
+  return `
+## Memory, heap settings and the Kafka client
+
+- \`bench/startup-memory.md\` (\`node bench/startup-memory.ts\`): what each dependency and miffy's
+  own modules cost resident at start-up, in the order miffy loads them.
+- \`bench/heap-flags.md\` (\`node bench/heap-flags.ts\`): V8 semi-space sizes against CPU per request,
+  GC share and peak RSS; the choice in npm start's flags comes from it.
+- \`bench/profiles.md\`: where miffy's CPU goes against the Rust miffy's on the same load.
+- Kafka client: kafkajs stays. \`node bench/kafka-clients.ts\` measured @platformatic/kafka at about
+  half kafkajs's CPU per message, but its module costs several times kafkajs's resident memory at
+  start-up (it loads schema-registry code: ajv, protobufjs, avsc), against the sidecar memory targets;
+  librdkafka-based clients cannot be installed here (their install downloads a prebuilt binary).
+  kafkajs runs in a worker thread (\`src/publish/kafka-worker.ts\`): its encoding and CRC-32C no
+  longer share the proxy's event loop (see the Kafka recovery rows).
+`
+}
+
 function describeCode(run: RunResult): string {
   const one = (c: Code) =>
     `commit ${c.commit}${c.dirty.length > 0 ? ` with uncommitted changes in ${c.dirty.map((f) => `\`${f}\``).join(', ')}` : ''}`
@@ -469,7 +771,7 @@ absolute figures only describe this run.
     ${run.command}
 
 **Machine:** ${m.cores} cores (${m.cpuModel}), ${m.memoryGiB} GiB, Linux ${m.kernel}; Node ${m.node};
-nginx ${m.nginx}; load generator ${m.loadTool}; Kafka ${m.kafka}.
+nginx ${m.nginx};${m.rustMiffy ? ` the Rust miffy ${m.rustMiffy};` : ''} load generator ${m.loadTool}; Kafka ${m.kafka}.
 **Code:** ${describeCode(run)}.
 **Run:** ${run.startedAt} → ${run.finishedAt}; ${s.seconds} s per scenario (${s.slowSeconds} s for
 the slow candidate) after ${s.warmupSeconds} s of warm-up; ${s.connections} connections, closed loop,
@@ -485,7 +787,7 @@ publishes.
 ## Headline ratios
 
 ${renderHeadlines(run)}
-${renderFloor(run)}
+${renderFloor(run)}${renderMemoryNotes()}
 ## All scenarios
 
 ${renderTable(run)}
@@ -500,12 +802,21 @@ figures of a row come from that median round), except the slow-candidate scenari
 includes delivering what the proxy sends to the origins and to the client.
 Errors: connection errors, timeouts and non-2xx answers seen by the client. Mirrored: for miffy,
 the outcomes \`equal + diverged + candidate_timeout + candidate_error\` from \`/metrics\`; †: for
-nginx and the Node floor, the requests the candidate origin received. Dropped and published come from miffy's
-\`/metrics\`, counted over the measured window.
+nginx, the Node floor and the Rust miffy, the requests the candidate origin received. Dropped and
+published come from miffy's \`/metrics\`, counted over the measured window; ‡: the messages the
+topic gained while the Rust miffy ran (it has no metrics; it also publishes a candidate's
+connection error as a difference). Idle rows: no load; CPU in ms per second of the window.
 ${pending.length > 0 ? `\nNot measured: ${pending.map((r) => `\`${r.scenario.name}\` (${r.status}: ${r.note ?? ''})`).join('; ')}.\n` : ''}
 ## Outcomes from /metrics
 
 ${renderOutcomes(run)}
+${renderRecovery(run)}
+## RSS over time
+
+Resident memory of the proxy's process tree (MiB), sampled every 250 ms; one sample at each tenth
+of the measured window. Growth: the mean of the last tenth against the mean around the middle.
+
+${renderRssSeries(run)}
 
 ## Latency percentiles
 
@@ -539,6 +850,12 @@ nginx's mirror show in the table:
 - The client's request is not complete until its mirror subrequest is: a candidate that sleeps
   500 ms holds every client connection for 500 ms (\`nginx-candidate-slow\`). miffy answers from
   the reference alone and drops what its queue cannot hold (\`candidate-slow\`).
+
+The Rust miffy 1.0.1 (\`bench/rust-miffy.ts\`, the release build of \`scripts/rust-miffy.sh\`) runs
+with a \`config.toml\` of the same route, origins and topic, \`RUST_LOG=warn\` (no per-request
+log), its defaults otherwise: tokio on every core, hyper's client with no timeout and no cap on
+concurrent mirrors, librdkafka's producer with its own queue (100,000 messages). It has no
+metrics: what it mirrored is what the candidate received, what it published what the topic gained.
 
 Run one scenario by hand: \`npm run bench -- --only mirror-equal,nginx-mirror-equal --rounds 1\`;
 profile miffy under load: \`npm run bench -- --only mirror-equal --rounds 1 --out /tmp/b.md

@@ -3,21 +3,38 @@
  * ratios between them are measured minutes, not a quarter of an hour, apart on a noisy machine.
  */
 
-/** `node`: bench/node-floor.ts, the least a Node proxy on miffy's stack does per request */
-export type Proxy = 'direct' | 'miffy' | 'nginx' | 'node'
+/**
+ * `node`: bench/node-floor.ts, the least a Node proxy on miffy's stack does per request;
+ * `rust`: the Rust miffy 1.0.1 (bench/rust-miffy.ts), the system miffy replaces
+ */
+export type Proxy = 'direct' | 'miffy' | 'nginx' | 'node' | 'rust'
 /** what the candidate does: `none` (no mirror), an origin mode, or `down` (nothing listens) */
 export type CandidateKind = 'none' | 'equal' | 'differ' | 'sleep' | 'down'
+
+/**
+ * - `load`: wrk (closed loop) for the scenario's time, then CPU per request, RSS, outcomes;
+ * - `idle`: no load at all after the first 20 requests: the memory a sidecar holds while idle;
+ * - `kafka-recovery`: a paced load (bench/paced-load.ts) through a broker outage long enough to
+ *   fill the outbox, then the broker back: client p99 while the backlog drains vs before the outage.
+ */
+export type ScenarioKind = 'load' | 'idle' | 'kafka-recovery'
 
 export interface Scenario {
   name: string
   title: string
   proxy: Proxy
   candidate: CandidateKind
-  /** miffy only: the broker is up, or killed after the warm-up */
+  /** miffy and the Rust miffy: the broker is up, or killed after the warm-up */
   kafka: 'up' | 'down' | 'none'
   workers: number
+  /** default `load` */
+  kind?: ScenarioKind
   /** runs for --slow-seconds (the RSS-flatness scenario) instead of --seconds */
   long?: boolean
+  /** runs once, in the last round, whatever --rounds says (long and non-load scenarios) */
+  once?: boolean
+  /** miffy only: `ts` runs npm start's entry point from src/ by type stripping instead of dist/ */
+  entry?: 'ts'
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -54,6 +71,14 @@ export const SCENARIOS: readonly Scenario[] = [
     workers: 1,
   },
   {
+    name: 'rust-passthrough',
+    title: 'the Rust miffy passthrough (no experiment)',
+    proxy: 'rust',
+    candidate: 'none',
+    kafka: 'up',
+    workers: 1,
+  },
+  {
     name: 'nginx-mirror-equal',
     title: 'nginx mirror, equal answers',
     proxy: 'nginx',
@@ -78,6 +103,14 @@ export const SCENARIOS: readonly Scenario[] = [
     workers: 1,
   },
   {
+    name: 'rust-mirror-equal',
+    title: 'the Rust miffy mirroring, equal answers',
+    proxy: 'rust',
+    candidate: 'equal',
+    kafka: 'up',
+    workers: 1,
+  },
+  {
     name: 'nginx-mirror-differ',
     title: 'nginx mirror, differing answers',
     proxy: 'nginx',
@@ -89,6 +122,14 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'mirror-differ',
     title: 'miffy mirroring, every answer differs (published)',
     proxy: 'miffy',
+    candidate: 'differ',
+    kafka: 'up',
+    workers: 1,
+  },
+  {
+    name: 'rust-mirror-differ',
+    title: 'the Rust miffy mirroring, every answer differs (published)',
+    proxy: 'rust',
     candidate: 'differ',
     kafka: 'up',
     workers: 1,
@@ -118,6 +159,14 @@ export const SCENARIOS: readonly Scenario[] = [
     workers: 1,
   },
   {
+    name: 'rust-candidate-down',
+    title: 'the Rust miffy mirroring, candidate down',
+    proxy: 'rust',
+    candidate: 'down',
+    kafka: 'up',
+    workers: 1,
+  },
+  {
     name: 'nginx-mirror-equal-2w',
     title: 'nginx mirror, equal answers, 2 workers',
     proxy: 'nginx',
@@ -134,6 +183,68 @@ export const SCENARIOS: readonly Scenario[] = [
     workers: 2,
   },
   {
+    name: 'idle',
+    title: 'miffy idle: an experiment and Kafka configured, no load after 20 requests',
+    proxy: 'miffy',
+    candidate: 'equal',
+    kafka: 'up',
+    workers: 1,
+    kind: 'idle',
+    once: true,
+  },
+  {
+    name: 'idle-ts',
+    title: 'miffy idle, run from its TypeScript sources (type stripping) instead of dist/',
+    proxy: 'miffy',
+    candidate: 'equal',
+    kafka: 'up',
+    workers: 1,
+    kind: 'idle',
+    once: true,
+    entry: 'ts',
+  },
+  {
+    name: 'rust-idle',
+    title: 'the Rust miffy idle, the same configuration',
+    proxy: 'rust',
+    candidate: 'equal',
+    kafka: 'up',
+    workers: 1,
+    kind: 'idle',
+    once: true,
+  },
+  {
+    name: 'node-floor-idle',
+    title: 'Node floor idle: bare node:http + undici, no load after 20 requests',
+    proxy: 'node',
+    candidate: 'equal',
+    kafka: 'none',
+    workers: 1,
+    kind: 'idle',
+    once: true,
+  },
+  {
+    name: 'kafka-recovery',
+    title:
+      'miffy, every answer differs, paced load: broker down until the outbox holds its backlog, then back',
+    proxy: 'miffy',
+    candidate: 'differ',
+    kafka: 'up',
+    workers: 1,
+    kind: 'kafka-recovery',
+    once: true,
+  },
+  {
+    name: 'rust-kafka-recovery',
+    title: 'the Rust miffy, the same outage and recovery',
+    proxy: 'rust',
+    candidate: 'differ',
+    kafka: 'up',
+    workers: 1,
+    kind: 'kafka-recovery',
+    once: true,
+  },
+  {
     name: 'nginx-candidate-slow',
     title: 'nginx mirror, candidate sleeps 500 ms',
     proxy: 'nginx',
@@ -141,6 +252,7 @@ export const SCENARIOS: readonly Scenario[] = [
     kafka: 'none',
     workers: 1,
     long: true,
+    once: true,
   },
   {
     name: 'candidate-slow',
@@ -150,6 +262,17 @@ export const SCENARIOS: readonly Scenario[] = [
     kafka: 'up',
     workers: 1,
     long: true,
+    once: true,
+  },
+  {
+    name: 'rust-candidate-slow',
+    title: 'the Rust miffy mirroring, candidate sleeps 500 ms',
+    proxy: 'rust',
+    candidate: 'sleep',
+    kafka: 'up',
+    workers: 1,
+    long: true,
+    once: true,
   },
 ]
 

@@ -1,25 +1,33 @@
 /**
- * The Kafka sink: divergences go into a bounded in-memory outbox, and one background loop sends
- * them in batches with kafkajs. Nothing Kafka does ever reaches the caller of `publish`: it
- * serialises, checks the caps and enqueues, synchronously.
+ * The Kafka sink: divergences go into a bounded outbox and are delivered in the background.
+ * Nothing Kafka does ever reaches the caller of `publish`: it serialises, checks the caps and
+ * enqueues, synchronously.
  *
- * Why an outbox of our own: kafkajs has no client-side queue (each `send()` is one request) and
- * drops the messages of a send whose retries ran out (tulios/kafkajs#628), so buffering, retrying
- * and counting what is lost are ours to do.
+ * The delivery itself (kafkajs, batching, retries, reconnecting: kafka-outbox.ts) runs in a
+ * worker thread (kafka-worker.ts). kafkajs encodes record batches and computes their CRC-32C in
+ * JavaScript; on the proxy's thread, the backlog sent after a Kafka outage held client requests
+ * back for as long as it took (issue 13, BENCHMARKS.md "Kafka back after an outage"). The caps
+ * and the counts stay here, exact and synchronous: a message is counted in the outbox from
+ * `publish` until the worker reports it delivered or failed, so `miffy_outbox_messages` and
+ * `miffy_publish_total` mean what they did with one thread.
  *
- * Lifecycle of the connection: `connecting` → `ready`, or `unavailable` when the broker cannot be
- * reached or refuses us (wrong SASL password). The loop keeps reconnecting with backoff; a broker
- * that comes up later is used without restarting miffy. A failed send throws the producer away
- * and reconnects with a fresh one. An outage is logged once when it starts and once when it ends.
+ * Messages cross to the worker in packs (message-pack.ts): one transferred buffer per turn of
+ * the event loop, however many divergences it produced. The worker delivers and drops them in the
+ * order it got them (always from the head of its queue), so its reports are counts, and the routes
+ * and sizes stay here in the same order (`#outbox`). A worker that dies is replaced; what it held
+ * is counted `failed`.
  */
-import { Kafka, type LogEntry, logLevel, type Message, type Producer } from 'kafkajs'
+import { Worker } from 'node:worker_threads'
 import type { Logger } from 'pino'
 import { Counter, Gauge, type Registry } from 'prom-client'
+import type { OutboxOptions } from './kafka-outbox.ts'
 import {
   type KafkaPropertyValue,
   type MappedKafkaProperties,
   mapKafkaProperties,
 } from './kafka-properties.ts'
+import type { KafkaWorkerData, ToSink, ToWorker } from './kafka-worker.ts'
+import { packMessages } from './message-pack.ts'
 import type { Accepted, Delivery, DeliveryListener, Publication, Sink, SinkState } from './sink.ts'
 
 export interface KafkaSinkOptions {
@@ -48,17 +56,6 @@ export interface KafkaSinkOptions {
   onDelivery?: DeliveryListener
 }
 
-interface Entry {
-  key: Buffer
-  value: Buffer
-  /** the route the pair came from, for the per-route books */
-  route: string
-  /** key + value bytes */
-  size: number
-  enqueuedAt: number
-  attempts: number
-}
-
 type Result =
   | 'published'
   | 'failed'
@@ -75,31 +72,43 @@ const RESULTS: readonly Result[] = [
   'lost_on_shutdown',
 ]
 
-const HEADERS = { 'content-type': 'application/json' }
 const DEFAULT_MAX_ATTEMPTS = 10
-const DEFAULT_BACKOFF_MS = 250
-const DEFAULT_MAX_BACKOFF_MS = 5_000
-/**
- * Retries inside one kafkajs send when `retries` is not set (kafkajs's own default is 5). Few,
- * because the outbox retries the whole batch anyway: a broker that hangs costs
- * (retries + 1) × socket.timeout.ms before the outbox hears of it and says so.
- */
-const DEFAULT_SEND_RETRIES = 2
-/** at most this long for kafkajs to disconnect (close() and discarded producers) */
-const DISCONNECT_GRACE_MS = 2_000
-/** Kafka's per-record framing plus our header, for sizing batches below message.max.bytes */
-const RECORD_OVERHEAD_BYTES = 100
 const OVERSIZE_LOG_INTERVAL_MS = 60_000
+/** beyond the close deadline, for the worker to disconnect (kafka-outbox.ts allows 2 s) and answer */
+const CLOSE_GRACE_MS = 2_500
+/** before replacing a worker that died; doubled for each one that dies before it says anything */
+const RESPAWN_DELAY_MS = 1_000
+const MAX_RESPAWN_DELAY_MS = 60_000
+/** the worker's module, beside this one: .ts when run from the sources, .js from dist/ */
+const WORKER_URL = new URL(
+  import.meta.url.endsWith('.ts') ? './kafka-worker.ts' : './kafka-worker.js',
+  import.meta.url,
+)
+
+/**
+ * The worker inherits the process's node flags (V8's heap settings, --cpu-prof), except when
+ * miffy was started from a string (`node --input-type=module -e ...`): a worker from a file
+ * cannot start with --input-type, and naming the flags makes Node refuse the per-process ones
+ * (--expose-gc), so then it gets those it accepts, or none.
+ */
+function newWorker(workerData: KafkaWorkerData): Worker {
+  const options = { workerData, name: 'miffy-kafka' }
+  if (!process.execArgv.some((a) => a.startsWith('--input-type'))) return new Worker(WORKER_URL, options)
+  try {
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'))
+    return new Worker(WORKER_URL, { ...options, execArgv })
+  } catch {
+    return new Worker(WORKER_URL, { ...options, execArgv: [] })
+  }
+}
 
 export class KafkaSink implements Sink {
   readonly kind = 'kafka'
-  readonly #topic: string
-  readonly #mapped: MappedKafkaProperties
-  readonly #kafka: Kafka
   readonly #log: Logger
   readonly #onDelivery: DeliveryListener
+  readonly #mapped: MappedKafkaProperties
   readonly #limits: Required<KafkaSinkOptions['outbox']>
-  readonly #backoff: { initial: number; max: number }
+  readonly #workerData: KafkaWorkerData
   readonly #metrics: {
     total: Counter<'result'>
     messages: Gauge
@@ -107,72 +116,42 @@ export class KafkaSink implements Sink {
     up: Gauge
   }
 
-  /** the outbox: entries before #head are gone; the first batch from #head may be in flight */
-  #queue: Entry[] = []
+  /**
+   * The outbox as this thread knows it, oldest first: every message published here and not yet
+   * reported delivered or failed (entries before #head are gone), with its route and size.
+   */
+  #outbox: { route: string; size: number }[] = []
   #head = 0
   #bytes = 0
+  /** published since the last pack was posted (the newest entries of #outbox) */
+  #unposted: { key: Buffer; value: Buffer }[] = []
+  #postScheduled = false
 
   #state: SinkState = 'connecting'
-  #producer: Producer | undefined
-  /** true from the first failure of an outage to the next success, so it is logged once */
-  #outage = false
-  #everConnected = false
-  #failures = 0
+  #worker: Worker
   #closing = false
-  #stopped = false
   #closeResult: Promise<{ sent: number; lost: number }> | undefined
+  #onClosed: ((r: { sent: number; lost: number; keys: string[] }) => void) | undefined
   #sent = 0
-  #waiter: { done: () => void; wakeOnPublish: boolean } | undefined
-  readonly #loop: Promise<void>
   #oversize = { lastLog: 0, suppressed: 0 }
-  #lastError: unknown
+  #respawnDelay = RESPAWN_DELAY_MS
 
   constructor(options: KafkaSinkOptions) {
-    this.#topic = options.topic
     this.#log = options.logger
     this.#onDelivery = options.onDelivery ?? (() => {})
     // Throws MiffyError(MIFFY_ERR_KAFKA_PROPERTY) on a bad property: start-up stops with the reason.
     this.#mapped = mapKafkaProperties(options.properties)
     for (const warning of this.#mapped.warnings) this.#log.warn(warning)
     this.#limits = { ...options.outbox, maxAttempts: options.outbox.maxAttempts ?? DEFAULT_MAX_ATTEMPTS }
-    const retry = this.#mapped.kafka.retry ?? {}
-    this.#backoff = {
-      initial: retry.initialRetryTime ?? DEFAULT_BACKOFF_MS,
-      max: retry.maxRetryTime ?? DEFAULT_MAX_BACKOFF_MS,
+    const outbox: OutboxOptions = {
+      topic: options.topic,
+      properties: options.properties,
+      batchSize: this.#limits.batchSize,
+      lingerMs: this.#limits.lingerMs,
+      maxAttempts: this.#limits.maxAttempts,
+      logLevel: this.#log.level,
     }
-
-    const kafkaLog = this.#log.child({ component: 'kafkajs' })
-    this.#kafka = new Kafka({
-      ...this.#mapped.kafka,
-      // One try per connect(): the outbox loop owns reconnecting (with backoff, and it can stop at
-      // close()), whereas a kafkajs retry chain cannot be cancelled and goes on after disconnect()
-      // (tulios/kafkajs#1174). Sends keep kafkajs's retries: see the producer below.
-      retry: { ...retry, retries: 0 },
-      logLevel: kafkaLog.isLevelEnabled('trace')
-        ? logLevel.DEBUG
-        : kafkaLog.isLevelEnabled('debug')
-          ? logLevel.INFO
-          : logLevel.WARN,
-      logCreator: () => (entry: LogEntry) => {
-        const {
-          message,
-          timestamp: _t,
-          logger: _l,
-          ...extra
-        } = entry.log as LogEntry['log'] & { logger?: unknown }
-        // kafkajs logs every failed connection and retry at ERROR: during an outage that is a line
-        // per retry. The sink reports each outage and each loss itself, so these are debug detail.
-        const level =
-          entry.level === logLevel.ERROR
-            ? 'debug'
-            : entry.level === logLevel.WARN
-              ? 'warn'
-              : entry.level === logLevel.INFO
-                ? 'debug'
-                : 'trace'
-        kafkaLog[level]({ namespace: entry.namespace, ...extra }, message)
-      },
-    })
+    this.#workerData = { kafkaOutbox: outbox }
 
     const registers = [options.registry]
     // One sink per registry; a second one on the same registry (a test, a reload) reuses the metrics.
@@ -211,39 +190,30 @@ export class KafkaSink implements Sink {
     for (const result of RESULTS) this.#metrics.total.inc({ result }, 0)
     this.#metrics.up.set(0)
     this.#updateGauges()
-
-    // The loop handles its own errors; this catch is the last line against an unhandled rejection.
-    this.#loop = this.#run().catch((err: unknown) => {
-      this.#log.error({ err }, 'kafka sink loop stopped unexpectedly')
-      this.#setState('unavailable')
-    })
+    this.#worker = this.#spawn()
   }
 
   publish({ key, value, summary }: Publication): Accepted {
-    if (this.#closing) return this.#count('dropped_closed')
+    if (this.#closing) return this.#countResult('dropped_closed')
     const keyBytes = Buffer.from(key)
     const size = keyBytes.length + value.length
     // Dropped whole: cutting the JSON would hand consumers invalid JSON.
     if (size > this.#mapped.maxMessageBytes) {
       this.#logOversize(summary.id, size)
-      return this.#count('dropped_oversize')
+      return this.#countResult('dropped_oversize')
     }
-    const count = this.#queue.length - this.#head
-    if (count >= this.#limits.maxMessages || this.#bytes + size > this.#limits.maxBytes) {
-      return this.#count('dropped_full')
+    if (this.#count() >= this.#limits.maxMessages || this.#bytes + size > this.#limits.maxBytes) {
+      return this.#countResult('dropped_full')
     }
-    this.#queue.push({
-      key: keyBytes,
-      value,
-      route: summary.route,
-      size,
-      enqueuedAt: Date.now(),
-      attempts: 0,
-    })
+    this.#outbox.push({ route: summary.route, size })
     this.#bytes += size
     this.#updateGauges()
-    // Wake the loop when it waits for a first message, or lingers and now has a full batch.
-    if (count === 0 || count + 1 >= this.#limits.batchSize) this.#wake(true)
+    this.#unposted.push({ key: keyBytes, value })
+    if (!this.#postScheduled) {
+      this.#postScheduled = true
+      // Once per turn of the event loop: every divergence settled in this turn goes in one pack.
+      setImmediate(this.#post)
+    }
     return 'queued'
   }
 
@@ -263,41 +233,33 @@ export class KafkaSink implements Sink {
 
   async #close(deadlineMs: number): Promise<{ sent: number; lost: number }> {
     this.#closing = true
-    const deadlineAt = Date.now() + Math.max(0, deadlineMs)
     const sentBefore = this.#sent
-    this.#wake(false)
+    this.#post()
+    const worker = this.#worker
+    // The worker is unref'd so that it never keeps the process alive; now it must.
+    worker.ref()
     let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      this.#loop,
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadlineMs)))),
-    ])
+    const closed = await new Promise<{ keys: string[] } | undefined>((resolve) => {
+      if (worker.threadId === -1) return resolve(undefined)
+      this.#onClosed = resolve
+      timer = setTimeout(() => resolve(undefined), Math.max(0, deadlineMs) + CLOSE_GRACE_MS)
+      worker.postMessage({ type: 'close', deadlineMs: Math.max(0, deadlineMs) } satisfies ToWorker)
+    })
     clearTimeout(timer)
-    this.#stopped = true
-    this.#wake(false)
+    this.#onClosed = undefined
+    this.#setState('closed')
+    await worker.terminate()
 
-    const lost = this.#queue.length - this.#head
+    // Whatever the worker has not reported delivered or failed by now is lost.
+    const lost = this.#count()
     if (lost > 0) {
-      this.#metrics.total.inc({ result: 'lost_on_shutdown' }, lost)
-      this.#tell(this.#head, lost, 'lost_on_shutdown')
-      const keys = this.#queue.slice(this.#head, this.#head + 10).map((e) => e.key.toString())
+      this.#settle(lost, 'lost_on_shutdown')
       this.#log.warn(
-        { lost, deadlineMs, state: this.#state, keys },
+        { lost, deadlineMs, keys: closed?.keys ?? [] },
         `kafka sink closed with ${lost} divergence message(s) not delivered within ${deadlineMs} ms`,
       )
     }
-    this.#queue = []
-    this.#head = 0
-    this.#bytes = 0
-    this.#updateGauges()
-    const producer = this.#producer
-    this.#producer = undefined
-    // The deadline is the whole budget; a disconnect after a completed flush takes milliseconds.
-    if (producer)
-      await withTimeout(
-        producer.disconnect(),
-        Math.min(DISCONNECT_GRACE_MS, Math.max(100, deadlineAt - Date.now())),
-      )
-    this.#setState('closed')
+    this.#unposted = []
     const sent = this.#sent - sentBefore
     this.#log.info({ sent, lost }, 'kafka sink closed')
     return { sent, lost }
@@ -305,210 +267,81 @@ export class KafkaSink implements Sink {
 
   // -------------------------------------------------------------------------------------------
 
-  async #run(): Promise<void> {
-    while (!this.#stopped) {
-      const count = this.#queue.length - this.#head
-      if (count === 0) {
+  #spawn(): Worker {
+    const worker = newWorker(this.#workerData)
+    // The proxy's servers keep the process alive; a worker alone must not (see #close).
+    worker.unref()
+    worker.on('message', (m: ToSink) => this.#onMessage(m))
+    worker.on('error', (err) => this.#log.error({ err }, 'kafka sink worker failed'))
+    worker.on('exit', (code) => {
+      if (this.#closing || worker !== this.#worker) return
+      // Everything it held is gone: counted, and a new worker takes the messages that follow.
+      const lost = this.#count() - this.#unposted.length
+      if (lost > 0) this.#settle(lost, 'failed')
+      const delay = this.#respawnDelay
+      this.#respawnDelay = Math.min(MAX_RESPAWN_DELAY_MS, delay * 2)
+      this.#log.error({ code, lost, retry_ms: delay }, 'kafka sink worker exited; starting a new one')
+      this.#setState('connecting')
+      setTimeout(() => {
         if (this.#closing) return
-        if (this.#producer === undefined) {
-          // Connect even with nothing to send, so the state (and miffy_sink_up) says whether Kafka
-          // is reachable before the first divergence.
-          if (this.#state === 'unavailable') {
-            await this.#sleep(this.#nextBackoff(), true)
-            if (this.#stopped || this.#queue.length > this.#head) continue
-          }
-          await this.#connect()
-          continue
-        }
-        await this.#sleep(Number.POSITIVE_INFINITY, true)
-        continue
-      }
-
-      // Linger: let a batch fill up, unless closing or the oldest message has waited enough.
-      const waitMs = this.#queue[this.#head]!.enqueuedAt + this.#limits.lingerMs - Date.now()
-      if (!this.#closing && count < this.#limits.batchSize && waitMs > 0) {
-        await this.#sleep(waitMs, true)
-        continue
-      }
-
-      const batch = this.#peekBatch()
-      if (this.#producer === undefined && !(await this.#connect())) {
-        // close() may have given up on us while connect() was pending, and emptied the outbox.
-        if (this.#stopped) return
-        this.#failed(batch, this.#lastError)
-        await this.#sleep(this.#nextBackoff(), false)
-        continue
-      }
-      const producer = this.#producer!
-      try {
-        const messages: Message[] = batch.map((e) => ({ key: e.key, value: e.value, headers: HEADERS }))
-        const { acks, timeout, compression } = this.#mapped.send
-        await producer.send({ topic: this.#topic, messages, acks, timeout, compression })
-        if (this.#stopped) return
-        this.#delivered(batch.length)
-      } catch (err) {
-        if (this.#stopped) return
-        this.#lastError = err
-        this.#failures++
-        this.#failed(batch, err)
-        if (!this.#outage) {
-          this.#outage = true
-          this.#log.warn({ err: describe(err) }, 'kafka send failed; reconnecting')
-        } else {
-          this.#log.debug({ err: describe(err) }, 'kafka send failed again')
-        }
-        // A fresh producer next time: after a broker bounce kafkajs may keep stale connections and
-        // metadata, and its failed send is done with (its retries ran out).
-        this.#producer = undefined
-        this.#setState('connecting')
-        void withTimeout(producer.disconnect(), DISCONNECT_GRACE_MS)
-        await this.#sleep(this.#nextBackoff(), false)
-      }
-    }
-  }
-
-  async #connect(): Promise<boolean> {
-    const retry = this.#mapped.kafka.retry ?? {}
-    const producer = this.#kafka.producer({
-      ...this.#mapped.producer,
-      // kafkajs merges this over the client's retry (retries 0 above): sends retry inside kafkajs
-      // as configured, connects do not.
-      retry: { ...retry, retries: retry.retries ?? DEFAULT_SEND_RETRIES },
+        this.#worker = this.#spawn()
+        this.#post()
+      }, delay).unref()
     })
-    try {
-      // Awaited here, never left floating: a connect() rejection nobody awaits is
-      // tulios/kafkajs#418's unhandled rejection.
-      await producer.connect()
-    } catch (err) {
-      this.#lastError = err
-      void withTimeout(producer.disconnect(), DISCONNECT_GRACE_MS)
-      if (this.#stopped) return false
-      if (!this.#outage) {
-        this.#outage = true
-        this.#log.warn(
-          { err: describe(err), brokers: this.#mapped.kafka.brokers },
-          'kafka unavailable; divergences are queued in the outbox while the sink retries in the background',
-        )
-      } else {
-        this.#log.debug({ err: describe(err) }, 'kafka still unavailable')
-      }
-      this.#failures++
-      this.#setState('unavailable')
-      return false
+    return worker
+  }
+
+  #onMessage(m: ToSink): void {
+    switch (m.type) {
+      case 'delivered':
+        this.#sent += m.n
+        this.#settle(m.n, 'published')
+        return
+      case 'failed':
+        this.#settle(m.n, 'failed')
+        return
+      case 'state':
+        // A worker that got as far as connecting started fine.
+        this.#respawnDelay = RESPAWN_DELAY_MS
+        if (!this.#closing) this.#setState(m.state)
+        return
+      case 'log':
+        this.#log[m.level](m.fields, m.msg)
+        return
+      case 'closed':
+        this.#onClosed?.(m)
+        return
     }
-    if (this.#stopped) {
-      void withTimeout(producer.disconnect(), DISCONNECT_GRACE_MS)
-      return false
+  }
+
+  /** messages in the outbox: published here and not yet delivered, failed or lost */
+  #count(): number {
+    return this.#outbox.length - this.#head
+  }
+
+  /** The `n` oldest messages of the outbox came to `result`: counted, told, and gone. */
+  #settle(n: number, result: Delivery): void {
+    for (let i = this.#head; i < this.#head + n; i++) {
+      const e = this.#outbox[i]!
+      this.#bytes -= e.size
+      this.#onDelivery(e.route, result)
     }
-    this.#producer = producer
-    this.#setState('ready')
-    if (!this.#everConnected) {
-      this.#everConnected = true
-      this.#log.info({ brokers: this.#mapped.kafka.brokers, topic: this.#topic }, 'kafka sink connected')
-    }
-    // With messages waiting, the outage ends when one is delivered (a broker may accept the
-    // connection and still refuse the topic).
-    if (this.#queue.length === this.#head) this.#recovered()
-    return true
-  }
-
-  #recovered(): void {
-    if (!this.#outage) return
-    this.#outage = false
-    this.#log.info({ brokers: this.#mapped.kafka.brokers, topic: this.#topic }, 'kafka reachable again')
-  }
-
-  /**
-   * The first messages from the head, capped by count and by bytes: the broker's message.max.bytes
-   * limits a whole record batch, not only one record.
-   */
-  #peekBatch(): Entry[] {
-    const batch: Entry[] = []
-    let bytes = 0
-    for (let i = this.#head; i < this.#queue.length && batch.length < this.#limits.batchSize; i++) {
-      const e = this.#queue[i]!
-      const framed = e.size + RECORD_OVERHEAD_BYTES
-      if (batch.length > 0 && bytes + framed > this.#mapped.maxMessageBytes) break
-      batch.push(e)
-      bytes += framed
-    }
-    return batch
-  }
-
-  #delivered(n: number): void {
-    this.#tell(this.#head, n, 'published')
-    this.#removeHead(n)
-    this.#sent += n
-    this.#failures = 0
-    this.#metrics.total.inc({ result: 'published' }, n)
-    this.#recovered()
-  }
-
-  /** One more try used by `batch`; drops (and counts) the messages that have none left. */
-  #failed(batch: Entry[], err: unknown): void {
-    let exhausted = 0
-    for (const e of batch) {
-      e.attempts++
-      if (e.attempts >= this.#limits.maxAttempts) exhausted++
-    }
-    if (exhausted === 0) return
-    // The oldest messages lead the batch and have the most tries: the exhausted ones are a prefix.
-    this.#tell(this.#head, exhausted, 'failed')
-    this.#removeHead(exhausted)
-    this.#metrics.total.inc({ result: 'failed' }, exhausted)
-    this.#log.warn(
-      { dropped: exhausted, attempts: this.#limits.maxAttempts, err: describe(err) },
-      `kafka sink dropped ${exhausted} divergence message(s) after ${this.#limits.maxAttempts} tries`,
-    )
-  }
-
-  /** Tells the listener the fate of the `n` entries from `from`. */
-  #tell(from: number, n: number, result: Delivery): void {
-    for (let i = from; i < from + n; i++) this.#onDelivery(this.#queue[i]!.route, result)
-  }
-
-  #removeHead(n: number): void {
-    for (let i = 0; i < n; i++) this.#bytes -= this.#queue[this.#head + i]!.size
     this.#head += n
     // Compact now and then so the array does not grow without bound.
-    if (this.#head > 1024 && this.#head * 2 > this.#queue.length) {
-      this.#queue = this.#queue.slice(this.#head)
+    if (this.#head > 1024 && this.#head * 2 > this.#outbox.length) {
+      this.#outbox = this.#outbox.slice(this.#head)
       this.#head = 0
     }
+    this.#metrics.total.inc({ result }, n)
     this.#updateGauges()
   }
 
-  #nextBackoff(): number {
-    const exp = Math.min(
-      this.#backoff.max,
-      this.#backoff.initial * 2 ** Math.min(20, Math.max(0, this.#failures - 1)),
-    )
-    // ±20% jitter, as kafkajs does, so many miffy instances do not reconnect in lockstep.
-    return Math.round(exp * (0.8 + Math.random() * 0.4))
-  }
-
-  /** Sleeps `ms`; close() always wakes it, publish() only when `wakeOnPublish`. */
-  #sleep(ms: number, wakeOnPublish: boolean): Promise<void> {
-    if (this.#stopped) return Promise.resolve()
-    return new Promise((resolve) => {
-      let timer: NodeJS.Timeout | undefined
-      const done = () => {
-        clearTimeout(timer)
-        if (this.#waiter?.done === done) this.#waiter = undefined
-        resolve()
-      }
-      if (Number.isFinite(ms)) {
-        timer = setTimeout(done, ms)
-        // A backoff alone must not keep the process alive; lingering messages do.
-        if (!wakeOnPublish) timer.unref()
-      }
-      this.#waiter = { done, wakeOnPublish }
-    })
-  }
-
-  #wake(byPublish: boolean): void {
-    const waiter = this.#waiter
-    if (waiter && (!byPublish || waiter.wakeOnPublish)) waiter.done()
+  readonly #post = (): void => {
+    this.#postScheduled = false
+    if (this.#unposted.length === 0 || this.#worker.threadId === -1) return
+    const { data, lengths } = packMessages(this.#unposted)
+    this.#unposted = []
+    this.#worker.postMessage({ type: 'enqueue', data, lengths } satisfies ToWorker, [data, lengths.buffer])
   }
 
   #setState(state: SinkState): void {
@@ -517,13 +350,13 @@ export class KafkaSink implements Sink {
     this.#metrics.up.set(state === 'ready' ? 1 : 0)
   }
 
-  #count(result: Result): Accepted {
+  #countResult(result: Result): Accepted {
     this.#metrics.total.inc({ result })
     return result as Accepted
   }
 
   #updateGauges(): void {
-    this.#metrics.messages.set(this.#queue.length - this.#head)
+    this.#metrics.messages.set(this.#count())
     this.#metrics.bytes.set(this.#bytes)
   }
 
@@ -539,35 +372,4 @@ export class KafkaSink implements Sink {
     )
     this.#oversize = { lastLog: now, suppressed: 0 }
   }
-}
-
-/** A kafkajs error, short: its name, message and the cause kafkajs wraps in retries-exceeded errors. */
-function describe(err: unknown): { name?: string; message: string; cause?: string } {
-  if (!(err instanceof Error)) return { message: String(err) }
-  const cause =
-    (err as { cause?: unknown; originalError?: unknown }).cause ??
-    (err as { originalError?: unknown }).originalError
-  return {
-    name: err.name,
-    message: err.message,
-    ...(cause instanceof Error ? { cause: `${cause.name}: ${cause.message}` } : {}),
-  }
-}
-
-/** Waits for `p` at most `ms`; never rejects (used for disconnects, which may hang or fail). */
-function withTimeout(p: Promise<unknown>, ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms)
-    timer.unref()
-    p.then(
-      () => {
-        clearTimeout(timer)
-        resolve()
-      },
-      () => {
-        clearTimeout(timer)
-        resolve()
-      },
-    )
-  })
 }
