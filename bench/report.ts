@@ -217,6 +217,8 @@ export function headlines(run: RunResult): Headline[] {
   cpuRatio('CPU per mirrored request, miffy vs the Node floor', eq, feq)
   cpuRatio('CPU per mirrored request, the Node floor vs nginx mirror', feq, neq)
   cpuRatio('CPU per passthrough request, miffy vs the Node floor', pass, fpass)
+  // Issue 9: what learning the noise costs, every mirrored request also sent to a secondary
+  cpuRatio('CPU per mirrored request, with a secondary vs without', get('mirror-equal-secondary'), eq)
   const diff = get('mirror-differ')
   const ndiff = get('nginx-mirror-differ')
   if (ok(diff) && ok(ndiff) && diff.cpuUsPerRequest !== undefined && ndiff.cpuUsPerRequest !== undefined) {

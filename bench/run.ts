@@ -325,6 +325,7 @@ async function startProxy(
   candidateUrl: string | undefined,
   dir: string,
   procs: Managed[],
+  secondaryUrl?: string,
 ): Promise<Started> {
   const { o } = ctx
   const cpuProf = (name: string) =>
@@ -401,6 +402,7 @@ async function startProxy(
       dir,
       nodeArgs: [...o.miffyNodeArgs, ...probe, ...profArgs(s.name)],
       ...(s.entry ? { entry: s.entry } : {}),
+      ...(secondaryUrl ? { env: { MIFFY_SECONDARY: secondaryUrl } } : {}),
     })
     delete process.env.LOOP_PROBE_OUT
     procs.unshift(miffy.proc)
@@ -435,7 +437,7 @@ async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioResult
   }
   const dir = join(ctx.dir, s.name)
   mkdirSync(dir, { recursive: true })
-  const [refPort, candPort, proxyPort, mgmtPort, deadPort] = await freePorts(5)
+  const [refPort, candPort, proxyPort, mgmtPort, deadPort, secondaryPort] = await freePorts(6)
   const procs: Managed[] = []
   try {
     const reference = await startOrigin('reference', refPort!, { dir })
@@ -448,6 +450,12 @@ async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioResult
       procs.push(candidate.proc)
       candidateUrl = candidate.url
     }
+    let secondaryUrl: string | undefined
+    if (s.secondary) {
+      const secondary = await startOrigin('reference', secondaryPort!, { dir })
+      procs.push(secondary.proc)
+      secondaryUrl = secondary.url
+    }
     const started = await startProxy(
       s,
       ctx,
@@ -456,6 +464,7 @@ async function runScenario(s: Scenario, ctx: RunContext): Promise<ScenarioResult
       candidateUrl,
       dir,
       procs,
+      secondaryUrl,
     )
     if (started.pending) {
       return {

@@ -35,6 +35,8 @@ export interface Scenario {
   once?: boolean
   /** miffy only: `ts` runs npm start's entry point from src/ by type stripping instead of dist/ */
   entry?: 'ts'
+  /** miffy only: a second reference origin as the route's `secondary` (learning the noise) */
+  secondary?: boolean
 }
 
 export const SCENARIOS: readonly Scenario[] = [
@@ -93,6 +95,15 @@ export const SCENARIOS: readonly Scenario[] = [
     candidate: 'equal',
     kafka: 'up',
     workers: 1,
+  },
+  {
+    name: 'mirror-equal-secondary',
+    title: 'miffy mirroring, equal answers, every request also to a secondary (noise learning)',
+    proxy: 'miffy',
+    candidate: 'equal',
+    kafka: 'up',
+    workers: 1,
+    secondary: true,
   },
   {
     name: 'node-floor-mirror-equal',

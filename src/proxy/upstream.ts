@@ -3,7 +3,11 @@
  * candidate never share a pool: a slow candidate must not take connections the client's path
  * needs (STYLE.md §6).
  */
-import { Agent, type Dispatcher } from 'undici'
+import type { Dispatcher } from 'undici'
+// undici's Agent alone: the package's index also loads fetch, WebSocket, EventSource and the
+// cache interceptors (and, through them, a copy of Node's own bundled undici), 4.5 MiB resident
+// that the proxy never uses (bench/profiles.md, "Hot-path proposals").
+import Agent from 'undici/lib/dispatcher/agent.js'
 import type { HostHeader, UpstreamConfig } from '../config/schema.ts'
 
 export interface Upstream {
