@@ -19,6 +19,7 @@ import { upstreamAgent } from './proxy/upstream.ts'
 import { createSink } from './publish/create-sink.ts'
 import { DivergenceLog } from './publish/divergence-log.ts'
 import type { DeliveryListener, Sink } from './publish/sink.ts'
+import { isSecretPlace } from './redact/places.ts'
 import { redactUrl } from './redact/query.ts'
 import { Redactor } from './redact/redactor.ts'
 import { type Generation, maxCandidateTimeout } from './reload/generation.ts'
@@ -174,7 +175,7 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
     routes: [...runtime.current.experiments.values()].map((e) => ({
       route: e.route,
       secondary: e.secondary?.url ?? null,
-      ...noiseReport(e.noise),
+      ...noiseReport(e.noise, 200, (key) => isSecretPlace(key, ctx.redactor)),
     })),
   })
   const source = localSource(registry, sink, ctx.divergences, ledger, noise)

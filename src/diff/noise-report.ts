@@ -39,7 +39,13 @@ export interface NoiseReport {
   noise: PlaceReport[]
 }
 
-export function noiseReport(model: NoiseModel, limit = 200): NoiseReport {
+/**
+ * Whether the values seen at a place may be secret (the redaction rules, by the names in its
+ * key). Their examples are then not shown: /noise must not leak what the topic redacts.
+ */
+export type SecretPlace = (key: string) => boolean
+
+export function noiseReport(model: NoiseModel, limit = 200, secret: SecretPlace = () => false): NoiseReport {
   const places = [...model.places()].sort((a, b) => b.count - a.count).slice(0, limit)
   return {
     samples: model.samples,
@@ -47,7 +53,12 @@ export function noiseReport(model: NoiseModel, limit = 200): NoiseReport {
     places: model.size,
     max_places: model.maxPlaces,
     overflow: model.overflow,
-    noise: places.map(report),
+    noise: places.map((p) => {
+      const r = report(p)
+      // text places have no names to judge by: their tokens are never shown
+      if (p.key.startsWith('text ') || secret(p.key)) r.examples = r.examples.length > 0 ? ['[REDACTED]'] : []
+      return r
+    }),
   }
 }
 
