@@ -189,30 +189,18 @@ function compareHunk(
     }
     const anchor = prev(pairs)
     const key = `${ctx.keyPrefix} line after ${anchor ? anchor.template : '^'}`
-    for (let k = pairs; k < run.n; k++) {
-      const s = removed[run.i + k]!
-      const go = ctx.record({
+    /** a segment on one side only, placed after the last one both sides share */
+    const alone = (s: Segment, change: 'missing' | 'added') =>
+      ctx.record({
         path: `${ctx.displayPrefix}line ${s.no}`,
         key,
-        change: 'missing',
-        reference: s.text,
-        candidate: undefined,
-        fingerprint: `-${key}`,
+        change,
+        reference: change === 'missing' ? s.text : undefined,
+        candidate: change === 'added' ? s.text : undefined,
+        fingerprint: `${change === 'missing' ? '-' : '+'}${key}`,
       })
-      if (!go) return false
-    }
-    for (let k = pairs; k < run.m; k++) {
-      const s = added[run.j + k]!
-      const go = ctx.record({
-        path: `${ctx.displayPrefix}line ${s.no}`,
-        key,
-        change: 'added',
-        reference: undefined,
-        candidate: s.text,
-        fingerprint: `+${key}`,
-      })
-      if (!go) return false
-    }
+    for (let k = pairs; k < run.n; k++) if (!alone(removed[run.i + k]!, 'missing')) return false
+    for (let k = pairs; k < run.m; k++) if (!alone(added[run.j + k]!, 'added')) return false
   }
   return true
 }
