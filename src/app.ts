@@ -121,6 +121,16 @@ export async function buildApp(config: MiffyConfig, options: BuildOptions): Prom
       queued: e.limiter.queued,
     }))
   metrics.sources.bufferedBytes = () => ctx.budget.used
+  metrics.sources.noise = () =>
+    [...runtime.current.experiments.values()]
+      .filter((e) => e.secondary !== undefined)
+      .map((e) => ({
+        route: e.route,
+        samples: e.noise.samples,
+        skipped: e.noise.skipped,
+        places: e.noise.size,
+        overflow: e.noise.overflow,
+      }))
   metrics.sources.divergenceLogBytes = () => ctx.divergences.bytes
   const requestCounts = new Map<string, { route: string; status: number; count: number }>()
   metrics.sources.requests = () => requestCounts.values()

@@ -19,6 +19,8 @@ export interface GaugeSources {
   outcomes: () => Iterable<{ route: string; counts: Readonly<Record<Outcome, number>> }>
   /** client answers by route pattern and status */
   requests: () => Iterable<{ route: string; status: number; count: number }>
+  /** per route with a secondary: what its noise model holds and what it could not learn */
+  noise: () => Iterable<{ route: string; samples: number; skipped: number; places: number; overflow: number }>
 }
 
 export function createMetrics(registry: Registry = new Registry()) {
@@ -28,6 +30,7 @@ export function createMetrics(registry: Registry = new Registry()) {
     divergenceLogBytes: () => 0,
     outcomes: () => [],
     requests: () => [],
+    noise: () => [],
   }
   return {
     sources,
@@ -108,6 +111,39 @@ export function createMetrics(registry: Registry = new Registry()) {
       registers: [registry],
       collect() {
         this.set(sources.divergenceLogBytes())
+      },
+    }),
+    noisePairs: new Counter({
+      name: 'miffy_noise_pairs_total',
+      help: 'Pairs of reference and secondary answers by route: learned from, or skipped (the secondary failed or answered another status)',
+      labelNames: ['route', 'result'] as const,
+      registers: [registry],
+      collect() {
+        this.reset()
+        for (const n of sources.noise()) {
+          this.labels(n.route, 'learned').inc(n.samples)
+          this.labels(n.route, 'skipped').inc(n.skipped)
+        }
+      },
+    }),
+    noisePlaces: new Gauge({
+      name: 'miffy_noise_places',
+      help: 'Noisy places a route has learned (JSON paths, header parts, text places), against max_noise_paths',
+      labelNames: ['route'] as const,
+      registers: [registry],
+      collect() {
+        this.reset()
+        for (const n of sources.noise()) this.labels(n.route).set(n.places)
+      },
+    }),
+    noiseOverflow: new Counter({
+      name: 'miffy_noise_places_dropped_total',
+      help: 'Noisy places not learned because the route held max_noise_paths already',
+      labelNames: ['route'] as const,
+      registers: [registry],
+      collect() {
+        this.reset()
+        for (const n of sources.noise()) this.labels(n.route).inc(n.overflow)
       },
     }),
   }

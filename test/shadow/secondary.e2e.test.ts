@@ -92,6 +92,13 @@ test('GET /noise shows what each route learned, with counts and a rule to copy',
   assert.equal(byKey.get('header x-node')?.suggestion, 'ignore_headers = ["x-node"]')
   // the tags come shuffled (the same order in all 10 pairs: (1/6)^10)
   assert.equal(byKey.get('json $.tags')?.suggestion, 'unordered = ["$.tags"]')
+  // and the same on /metrics
+  const metrics = await (await request(`${proxy.managementUrl}/metrics`)).body.text()
+  assert.match(metrics, /^miffy_noise_pairs_total\{route="\/equal\/\{id\}",result="learned"\} 10$/m)
+  assert.match(
+    metrics,
+    new RegExp(`^miffy_noise_places\\{route="/equal/\\{id\\}"\\} ${routes[0]!.noise.length}$`, 'm'),
+  )
 })
 
 test('noise_sample: after the warm-up only a fraction goes to the secondary; what was learned applies to all', async (t) => {
