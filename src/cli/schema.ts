@@ -1,9 +1,10 @@
 /**
- * `miffy schema`: prints the JSON Schema of the config file (src/config/json-schema.ts).
+ * `miffy schema`: prints the JSON Schema of the config file (src/cli/config-json-schema.ts).
  * config.schema.json is its output, committed: `npm run schema` rewrites it.
  */
-import { configJsonSchema } from '../config/json-schema.ts'
+
 import { type Command, parseCommand } from './command.ts'
+import { configJsonSchema } from './config-json-schema.ts'
 
 const help = `usage: miffy schema
 

@@ -1,8 +1,7 @@
 /** A captured leg as it appears on the topic (the Rust miffy 1.0 response format). */
 
-import { failedResponse } from '../proxy/upstream-errors.ts'
 import { decodeBody, toBodyRepr } from './content.ts'
-import type { LegResult, ResponseRepr } from './model.ts'
+import type { FailedResponseRepr, LegResult, ResponseRepr } from './model.ts'
 
 /**
  * `{ status, headers, body }` for an answered leg, `{ error, error_detail }` for a failed one
@@ -23,4 +22,16 @@ export function toResponseRepr(leg: LegResult, maxDecodedBytes: number): Respons
     headers: leg.headers,
     body: leg.body.length === 0 ? null : { type: 'bytes', value: leg.body.toString('base64') },
   }
+}
+
+/**
+ * A failed leg as published on the topic. `error` keeps the Rust miffy 1.0's words, which its
+ * consumers switch on (issue 11): it published `request` when hyper's client failed before a
+ * complete response head (refused, reset, unreadable head; it had no timeouts, so a timeout is
+ * filed the same way), `body` when reading the body after the head failed, and `uri` when the
+ * upstream URL did not parse (miffy validates URLs at start-up and refuses bad request targets
+ * with 400, so it never has that case). Our finer word goes to the additive `error_detail`.
+ */
+export function failedResponse(kind: string, phase: 'request' | 'body' | undefined): FailedResponseRepr {
+  return { error: phase === 'body' ? 'body' : 'request', error_detail: kind }
 }

@@ -9,9 +9,62 @@
  * also reports which configuration is active after it.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import { ERRORS, MiffyError } from '../errors.ts'
-import type { ConfigIdentity } from '../reload/config-identity.ts'
-import { type ReloadReport, type ReloadResult, type WorkerResult, WorkersError } from '../reload/reloader.ts'
+import { ERRORS, type ErrorCode, MiffyError } from '../errors.ts'
+
+// The contract of these endpoints, which src/reload/ and src/cluster/ fulfil: the management
+// port describes what it reports, the layers above it produce it.
+
+/** Which configuration is active (a hash of its effective settings) and since when. */
+export interface ConfigIdentity {
+  /** the first 16 hex digits of the SHA-256 of the effective config */
+  hash: string
+  /** ISO-8601 */
+  loaded_at: string
+}
+
+/** What a reload did to the routes. */
+export interface RouteChanges {
+  added: string[]
+  removed: string[]
+  /** settings changed: a new experiment (which may keep its limiter, breaker or rotation) */
+  changed: string[]
+  /** the same experiment, with all its state */
+  unchanged: string[]
+}
+
+export const RELOAD_RESULTS = ['applied', 'unchanged', 'invalid', 'restart_required', 'failed'] as const
+export type ReloadResult = (typeof RELOAD_RESULTS)[number]
+
+/** One worker's part in a reload or a pause (workers > 1). */
+export interface WorkerResult {
+  worker: number
+  ok: boolean
+  /** the worker's configuration after it */
+  config?: ConfigIdentity
+  error?: ErrorCode
+  message?: string
+}
+
+export interface ReloadReport {
+  result: ReloadResult
+  /** the configuration active after this reload (the previous one when nothing changed) */
+  config: ConfigIdentity
+  previous?: ConfigIdentity
+  routes?: RouteChanges
+  /** the catalogue code and text when nothing was reloaded */
+  error?: ErrorCode
+  message?: string
+  workers?: WorkerResult[]
+}
+
+/** A MiffyError that names what each worker answered. */
+export class WorkersError extends MiffyError {
+  readonly workers: WorkerResult[]
+  constructor(code: ErrorCode, message: string, workers: WorkerResult[]) {
+    super(code, message)
+    this.workers = workers
+  }
+}
 
 export interface PauseReport {
   route: string

@@ -2,7 +2,6 @@
  * One table from upstream failures to what the client sees (reference) and to the short error
  * word recorded for the pair (both legs). Candidate failures never reach the client.
  */
-import type { FailedResponseRepr } from '../diff/model.ts'
 import { MiffyError } from '../errors.ts'
 
 export type FailureKind = 'timeout' | 'connection' | 'reset' | 'invalid_response' | 'aborted' | 'error'
@@ -63,16 +62,4 @@ export function referenceFailure(err: unknown): MiffyError {
 /** The JSON body of an error answer: `{ "error": code, "message": text }`. */
 export function errorBody(err: MiffyError): string {
   return JSON.stringify({ error: err.code, message: err.message })
-}
-
-/**
- * A failed leg as published on the topic. `error` keeps the Rust miffy 1.0's words, which its
- * consumers switch on (issue 11): it published `request` when hyper's client failed before a
- * complete response head (refused, reset, unreadable head; it had no timeouts, so a timeout is
- * filed the same way), `body` when reading the body after the head failed, and `uri` when the
- * upstream URL did not parse (miffy validates URLs at start-up and refuses bad request targets
- * with 400, so it never has that case). Our finer word goes to the additive `error_detail`.
- */
-export function failedResponse(kind: string, phase: 'request' | 'body' | undefined): FailedResponseRepr {
-  return { error: phase === 'body' ? 'body' : 'request', error_detail: kind }
 }

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { MiffyConfig } from '../config/schema.ts'
+import type { ConfigIdentity } from '../management/control.ts'
 
 const SECRET = /password|secret|token|credential/i
 
@@ -26,12 +27,7 @@ export function stableJson(value: unknown): string {
   return JSON.stringify(value)
 }
 
-export interface ConfigIdentity {
-  /** the first 16 hex digits of the SHA-256 of the effective config */
-  hash: string
-  /** ISO-8601 */
-  loaded_at: string
-}
+export type { ConfigIdentity }
 
 export function configHash(config: MiffyConfig): string {
   const withoutSecrets = JSON.parse(stableJson(config), (key, value) =>

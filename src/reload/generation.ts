@@ -13,6 +13,7 @@
 import type { MiffyConfig, RouteConfig } from '../config/schema.ts'
 import { configSchema } from '../config/schema.ts'
 import { ownHostOrigins, sameOwnHost } from '../config/upstream-hosts.ts'
+import type { RouteChanges } from '../management/control.ts'
 import { parseUpstream, upstreamAgent } from '../proxy/upstream.ts'
 import { RouteTable } from '../routing/route-table.ts'
 import type { Routing } from '../server.ts'
@@ -34,14 +35,7 @@ export interface Generation {
 }
 
 /** What a new generation did to the routes of the one before. */
-export interface RouteChanges {
-  added: string[]
-  removed: string[]
-  /** settings changed: a new experiment (which may keep its limiter, breaker or rotation) */
-  changed: string[]
-  /** the same experiment, with all its state */
-  unchanged: string[]
-}
+export type { RouteChanges }
 
 /** The keys a route may set; each falls back to the top-level key of the same name. */
 const ROUTE_KEYS = Object.keys(

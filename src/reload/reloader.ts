@@ -11,44 +11,19 @@ import type { Logger } from 'pino'
 import { Counter, Gauge, type Registry } from 'prom-client'
 import { loadConfig } from '../config/load.ts'
 import type { MiffyConfig } from '../config/schema.ts'
-import { type ErrorCode, MiffyError } from '../errors.ts'
-import type { ConfigIdentity } from './config-identity.ts'
-import type { RouteChanges } from './generation.ts'
+import { MiffyError } from '../errors.ts'
+import {
+  type ConfigIdentity,
+  RELOAD_RESULTS,
+  type ReloadReport,
+  type ReloadResult,
+  type WorkerResult,
+  WorkersError,
+} from '../management/control.ts'
 import type { Applied } from './runtime.ts'
 
-export const RELOAD_RESULTS = ['applied', 'unchanged', 'invalid', 'restart_required', 'failed'] as const
-export type ReloadResult = (typeof RELOAD_RESULTS)[number]
-
-/** One worker's part in a reload or a pause (workers > 1). */
-export interface WorkerResult {
-  worker: number
-  ok: boolean
-  /** the worker's configuration after it */
-  config?: ConfigIdentity
-  error?: ErrorCode
-  message?: string
-}
-
-export interface ReloadReport {
-  result: ReloadResult
-  /** the configuration active after this reload (the previous one when nothing changed) */
-  config: ConfigIdentity
-  previous?: ConfigIdentity
-  routes?: RouteChanges
-  /** the catalogue code and text when nothing was reloaded */
-  error?: ErrorCode
-  message?: string
-  workers?: WorkerResult[]
-}
-
-/** A MiffyError that names what each worker answered. */
-export class WorkersError extends MiffyError {
-  readonly workers: WorkerResult[]
-  constructor(code: ErrorCode, message: string, workers: WorkerResult[]) {
-    super(code, message)
-    this.workers = workers
-  }
-}
+export type { ReloadReport, ReloadResult, WorkerResult }
+export { RELOAD_RESULTS, WorkersError }
 
 /** What applies a loaded configuration: one runtime, or every worker of a cluster. */
 export interface ReloadTarget {

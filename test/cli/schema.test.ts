@@ -1,5 +1,5 @@
 /**
- * config.schema.json is generated (src/config/json-schema.ts), never edited: the committed file
+ * config.schema.json is generated (src/cli/config-json-schema.ts), never edited: the committed file
  * must equal what `miffy schema` prints now. When a config key changes, run `npm run schema`.
  */
 import assert from 'node:assert/strict'

@@ -14,9 +14,9 @@
 import { readFileSync } from 'node:fs'
 import { parse as parseToml } from 'smol-toml'
 import { z } from 'zod'
+import { DEFAULTS_PATH } from '../config/load.ts'
+import { configSchema } from '../config/schema.ts'
 import { IGNORED_PROPERTIES, SUPPORTED_PROPERTIES } from '../publish/kafka-properties.ts'
-import { DEFAULTS_PATH } from './load.ts'
-import { configSchema } from './schema.ts'
 
 interface Node {
   type?: string | string[]
