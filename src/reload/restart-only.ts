@@ -41,6 +41,7 @@ export const RELOADABLE_KEYS: ReadonlySet<string> = new Set([
   'secondary',
   'noise_sample',
   'noise_warmup',
+  'noise_warmup_wait',
   'publish_noise',
   'max_noise_paths',
   'breaker_failures',

@@ -113,7 +113,7 @@ function compile(config: MiffyConfig, route: RouteConfig, i: number, onBreaker: 
         : parseUpstream({ url: (route.secondary ?? config.secondary)! }, config.host_header),
     noiseSampler: new NoiseSampler(pick('noise_sample'), pick('noise_warmup')),
     publishNoise: pick('publish_noise'),
-    warmup: new WarmupHold(pick('noise_warmup')),
+    warmup: new WarmupHold(pick('noise_warmup'), pick('noise_warmup_wait')),
     noise: new NoiseModel(pick('max_noise_paths')),
     paused: false,
   }

@@ -1,17 +1,18 @@
 /**
  * The warm-up hold: while a route has learned its noise from fewer pairs than `noise_warmup`,
  * a pair that diverges is not judged at once. It waits (its bodies still reserved in the memory
- * budget) until the route has learned from enough pairs, or `MAX_WAIT_MS` has passed, or miffy
- * shuts down, and is then judged with what the route has learned by then.
+ * budget) until the route has learned from enough pairs, or `noise_warmup_wait` has passed since
+ * the first pair was held, or miffy shuts down, and is then judged with what the route has
+ * learned by then.
  *
  * Why: noise that shows in only some pairs (a cache flag, an A/B bucket, a set that happens to
  * come in the same order twice) has often not shown yet when the first candidates arrive; judged
  * at once, those first pairs would be reported. Held, they are judged with twenty samples
- * instead of one. The hold is bounded in count (the warm-up) and in time.
+ * instead of one. The hold is bounded in count (the warm-up) and in time. The time must cover a
+ * quiet route's warm-up: at 10 s, a route receiving a request every half second (or a busy
+ * machine spreading a burst) judged its first pairs with a handful of samples and reported
+ * its cache flags.
  */
-
-/** The longest a pair waits for the warm-up to end. */
-export const MAX_WAIT_MS = 10_000
 
 export class WarmupHold {
   readonly maxHeld: number
@@ -19,7 +20,8 @@ export class WarmupHold {
   #held: (() => void)[] = []
   #timer: NodeJS.Timeout | undefined
 
-  constructor(maxHeld: number, maxWaitMs = MAX_WAIT_MS) {
+  /** `maxWaitMs` 0: nothing is held, every pair is judged at once. */
+  constructor(maxHeld: number, maxWaitMs: number) {
     this.maxHeld = maxHeld
     this.maxWaitMs = maxWaitMs
   }
@@ -30,7 +32,7 @@ export class WarmupHold {
 
   /** Keeps `judge` for later; false when the hold is full (judge now). */
   hold(judge: () => void): boolean {
-    if (this.#held.length >= this.maxHeld) return false
+    if (this.#held.length >= this.maxHeld || this.maxWaitMs === 0) return false
     this.#held.push(judge)
     if (!this.#timer) {
       this.#timer = setTimeout(() => this.release(), this.maxWaitMs)

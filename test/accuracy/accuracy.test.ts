@@ -37,7 +37,8 @@ test('accuracy harness at small N', async () => {
     n: N,
     variants: variantsNamed(['zero-config', 'secondary', 'recommended']),
     concurrency: 8,
-    settleTimeoutMs: 30_000,
+    // N is below noise_warmup: every held pair waits out noise_warmup_wait (30 s) before it is judged
+    settleTimeoutMs: 90_000,
     log: () => {},
   })
   const report = renderReport(run, { command: 'node --test test/accuracy/accuracy.test.ts' })

@@ -87,6 +87,7 @@ test('with no config.toml and only the upstreams in the environment, the default
     text_masks: [],
     noise_sample: 1,
     noise_warmup: 20,
+    noise_warmup_wait: 30_000,
     publish_noise: false,
     max_noise_paths: 2000,
     breaker_failures: 20,

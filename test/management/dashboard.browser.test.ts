@@ -54,6 +54,8 @@ test('the dashboard shows the ledger, filters divergences and escapes upstream t
         path: '/catalog/{id}',
         reference: catalogReference.url,
         secondary: catalogSecondary.url,
+        // warm after one pair: each request is judged as it settles, not after noise_warmup_wait
+        noise_warmup: 1,
         candidate: catalogCandidate.url,
       },
     ],

@@ -75,7 +75,8 @@ test('noise alone is counted as `noise`, not published; a regression in noise is
 })
 
 test('GET /noise shows what each route learned, with counts and a rule to copy', async (t) => {
-  const { proxy } = await setup(t)
+  // a warm-up of the 10 pairs sent: the held pairs are judged when the tenth is learned
+  const { proxy } = await setup(t, { noise_warmup: 10 })
   for (let i = 0; i < 10; i++) await (await request(`${proxy.url}/equal/${i}`)).body.text()
   await proxy.settled()
   const res = await request(`${proxy.managementUrl}/noise?route=/equal/{id}`)
@@ -112,7 +113,7 @@ test('noise_sample: after the warm-up only a fraction goes to the secondary; wha
 })
 
 test('publish_noise publishes the pairs noise explains, flagged noise_only', async (t) => {
-  const { proxy } = await setup(t, { publish_noise: true })
+  const { proxy } = await setup(t, { publish_noise: true, noise_warmup: 5 })
   for (let i = 0; i < 5; i++) await (await request(`${proxy.url}/equal/${i}`)).body.text()
   await proxy.settled()
   const o = proxy.outcomes('/equal/{id}')

@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { WarmupHold } from '../../src/shadow/warmup-hold.ts'
 
 test('held pairs are judged in order on release; a full hold asks to judge at once', () => {
-  const hold = new WarmupHold(2)
+  const hold = new WarmupHold(2, 30_000)
   const judged: number[] = []
   assert.equal(
     hold.hold(() => judged.push(1)),
@@ -32,4 +32,13 @@ test('nothing waits longer than the hold allows', async () => {
   })
   await sleep(80)
   assert.equal(judged, true)
+})
+
+test('a wait of 0 holds nothing: every pair is judged at once', () => {
+  const hold = new WarmupHold(5, 0)
+  assert.equal(
+    hold.hold(() => {}),
+    false,
+  )
+  assert.equal(hold.size, 0)
 })
