@@ -43,7 +43,7 @@ export function allEndpoints(kinds: readonly Kind[] = KINDS): Endpoint[] {
 }
 
 /** `product` (the equal endpoint), `eq/product` or `rg/product/price-as-string`. */
-export function findEndpoint(name: string): Endpoint | undefined {
-  const all = allEndpoints()
+export function findEndpoint(name: string, kinds: readonly Kind[] = KINDS): Endpoint | undefined {
+  const all = allEndpoints(kinds)
   return all.find((e) => e.id === name || e.id === `eq/${name}` || e.id === name.replace(/^\/+/, ''))
 }

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { request } from 'undici'
+import type { Kind } from './corpus/kind.ts'
 import { freshSeed, seededRandom } from './corpus/random.ts'
 import { type CorpusNode, startNode, type Violation } from './corpus/server.ts'
 import { allEndpoints, type Endpoint } from './endpoints.ts'
@@ -27,6 +28,8 @@ export interface AccuracyOptions {
   concurrency: number
   /** how long to wait for outcomes after the last answer */
   settleTimeoutMs: number
+  /** the endpoint kinds to run; default: the main corpus (corpus/index.ts) */
+  kinds?: readonly Kind[]
   /** write every stored divergence of each configuration to `<dump>.<configuration>.json` */
   dump?: string
   /** progress lines */
@@ -178,7 +181,7 @@ async function runVariant(
 export async function runAccuracy(opts: AccuracyOptions): Promise<AccuracyRun> {
   const started = performance.now()
   const startedAt = new Date().toISOString()
-  const endpoints = allEndpoints()
+  const endpoints = allEndpoints(opts.kinds)
   const recommended = readRecommendedRules(ROOT)
   const [reference, secondary, candidate, regressed] = await Promise.all([
     startNode('reference'),

@@ -102,6 +102,8 @@ export function summaryLine(v: VariantResult): string {
 
 export interface ReportContext {
   command: string
+  /** which corpus ran, when not the main one (e.g. the holdout) */
+  corpus?: string
 }
 
 export function renderReport(run: AccuracyRun, ctx: ReportContext): string {
@@ -120,6 +122,7 @@ export function renderReport(run: AccuracyRun, ctx: ReportContext): string {
     '(recall), on a corpus of real HTTP servers that are non-deterministic the way services are (issue 9).',
     '',
     `- command: \`${ctx.command}\``,
+    ...(ctx.corpus ? [`- corpus: ${ctx.corpus}`] : []),
     `- date: ${run.startedAt} · miffy at ${commit || 'unknown commit'}${dirty}`,
     `- machine: ${cpu[0]?.model ?? 'unknown CPU'} × ${cpu.length}, ${Math.round(totalmem() / 2 ** 30)} GiB, Linux ${release()}, Node ${process.version}`,
     `- N = ${run.n} requests per endpoint variant; ${run.endpoints.length} endpoint variants (${kinds.length} kinds with an equal candidate, ${regressions.length} regressions); ${run.concurrency} concurrent client connections; ${run.n * run.endpoints.length} requests per configuration; run time ${(run.elapsedMs / 1000).toFixed(0)} s`,

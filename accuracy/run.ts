@@ -8,6 +8,7 @@
  *   npm run accuracy -- --sample rg/product/tag-renamed   # one reference/secondary/candidate triple
  *   npm run accuracy -- --list                    # every endpoint variant
  *   npm run accuracy -- --print-config secondary  # the config.toml a configuration runs with
+ *   npm run accuracy -- --holdout --no-write      # the blind holdout corpus (corpus/holdout.ts)
  *
  * Options:
  *   --n N              requests per endpoint variant (default 100)
@@ -18,6 +19,9 @@
  *   --json FILE        also the raw results
  *   --no-write         print the results only
  *   --dump PREFIX      write each configuration's stored divergences to PREFIX.<configuration>.json
+ *   --holdout          run the holdout kinds (corpus/holdout.ts) instead of the main corpus; the
+ *                      report then defaults to ACCURACY-HOLDOUT.md (applies to --list, --sample,
+ *                      --print-config too)
  *
  * Exits 1 when a configuration failed for another reason than a refused config, or when the
  * corpus did not show a regression it should have; missing a goal is a result, not a failure.
@@ -25,6 +29,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
+import { HOLDOUT } from './corpus/holdout.ts'
+import { KINDS } from './corpus/index.ts'
 import { allEndpoints } from './endpoints.ts'
 import { runAccuracy } from './harness.ts'
 import { miffyConfig, readRecommendedRules } from './miffy-config.ts'
@@ -46,6 +52,7 @@ const { values } = parseArgs({
     'print-config': { type: 'string' },
     list: { type: 'boolean', default: false },
     dump: { type: 'string' },
+    holdout: { type: 'boolean', default: false },
   },
   strict: true,
 })
@@ -56,6 +63,8 @@ function positive(name: string, text: string): number {
   return n
 }
 
+const kinds = values.holdout ? HOLDOUT : KINDS
+
 if (values['print-config'] !== undefined) {
   const [variant] = variantsNamed([values['print-config']])
   const up = (role: string) => `http://127.0.0.1:<${role} port>`
@@ -65,15 +74,16 @@ if (values['print-config'] !== undefined) {
     candidate: up('candidate'),
     regressed: up('regressed'),
   }
-  process.stdout.write(miffyConfig(variant!, allEndpoints(), upstreams, readRecommendedRules(ROOT)))
+  process.stdout.write(miffyConfig(variant!, allEndpoints(kinds), upstreams, readRecommendedRules(ROOT)))
 } else if (values.list) {
-  for (const e of allEndpoints()) process.stdout.write(`${e.id.padEnd(50)} ${e.what}\n`)
+  for (const e of allEndpoints(kinds)) process.stdout.write(`${e.id.padEnd(50)} ${e.what}\n`)
 } else if (values.sample !== undefined) {
-  await sampleTriple(values.sample, (s) => process.stdout.write(s))
+  await sampleTriple(values.sample, (s) => process.stdout.write(s), kinds)
 } else {
   const variants = values.variants ? variantsNamed(values.variants.split(',')) : VARIANTS
   const run = await runAccuracy({
     n: positive('n', values.n),
+    kinds,
     variants,
     concurrency: positive('concurrency', values.concurrency),
     settleTimeoutMs: positive('settle-timeout', values['settle-timeout']) * 1000,
@@ -83,9 +93,12 @@ if (values['print-config'] !== undefined) {
   const args = process.argv.slice(2)
   const report = renderReport(run, {
     command: `npm run accuracy${args.length > 0 ? ` -- ${args.join(' ')}` : ''}`,
+    ...(values.holdout
+      ? { corpus: 'the blind holdout (accuracy/corpus/holdout.ts), not the main corpus' }
+      : {}),
   })
   if (!values['no-write']) {
-    const out = values.out ?? join(ROOT, 'ACCURACY.md')
+    const out = values.out ?? join(ROOT, values.holdout ? 'ACCURACY-HOLDOUT.md' : 'ACCURACY.md')
     writeFileSync(out, report)
     process.stderr.write(`accuracy: wrote ${out}\n`)
   }

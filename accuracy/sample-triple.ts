@@ -7,14 +7,20 @@
  */
 import { gunzipSync } from 'node:zlib'
 import { request } from 'undici'
+import { KINDS } from './corpus/index.ts'
+import type { Kind } from './corpus/kind.ts'
 import { freshSeed, seededRandom } from './corpus/random.ts'
 import { startNode } from './corpus/server.ts'
 import { allEndpoints, findEndpoint } from './endpoints.ts'
 
-export async function sampleTriple(name: string, write: (s: string) => void): Promise<void> {
-  const ep = findEndpoint(name)
+export async function sampleTriple(
+  name: string,
+  write: (s: string) => void,
+  kinds: readonly Kind[] = KINDS,
+): Promise<void> {
+  const ep = findEndpoint(name, kinds)
   if (!ep) {
-    const ids = allEndpoints().map((e) => e.id)
+    const ids = allEndpoints(kinds).map((e) => e.id)
     throw new Error(`no endpoint "${name}"; endpoints are:\n  ${ids.join('\n  ')}`)
   }
   const nodes = await Promise.all([

@@ -14,6 +14,7 @@ import { once } from 'node:events'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { gzipSync } from 'node:zlib'
+import { HOLDOUT } from './holdout.ts'
 import { KINDS } from './index.ts'
 import type { Kind } from './kind.ts'
 import {
@@ -52,7 +53,8 @@ export interface Target {
   rest: string
 }
 
-const BY_NAME = new Map(KINDS.map((k) => [k.name, k]))
+// the holdout kinds (corpus/holdout.ts) are served too; only `--holdout` sends them traffic
+const BY_NAME = new Map([...KINDS, ...HOLDOUT].map((k) => [k.name, k]))
 
 export function parseTarget(pathAndQuery: string): Target | undefined {
   const q = pathAndQuery.indexOf('?')
