@@ -12,7 +12,8 @@
  *   a URL splits at `/ ? & =` into its parts.
  * - A segment's template keeps its structure and forgets its content: punctuation, the words
  *   inside a tag (names, attribute names and word values such as a class), and words used as
- *   keys (`total:`, `name=`) as they are; other words as `w`, numbers as `n`. Changed segments are paired (equal templates first, then in order), then
+ *   keys (`total:`, `name=`, YAML's `consumers: 2`) as they are, so that each key of a status
+ *   page has places of its own and a stable value does not inherit a busy gauge's noise; other words as `w`, numbers as `n`. Changed segments are paired (equal templates first, then in order), then
  *   compared token by token; segments only on one side are `missing` / `added`.
  * - A token's place (the noise key) is its segment's template, the previous segment's template,
  *   and its position: every row of a CSV export, every item of a list, shares its places.
@@ -26,6 +27,8 @@ import { sameInstant, sameLongNumeral } from './values.ts'
 
 export const TOKEN = /[\p{L}\p{N}_.+@%~#-][\p{L}\p{N}_.:+@%~#-]*|[^\s\p{L}\p{N}_.:+@%~#-]/gu
 const WORD = /^[\p{L}_-]+$/u
+/** A key written with its colon in one token (`consumers:` in YAML, `Uptime:` in a status page) */
+const KEY_WITH_COLON = /^[\p{L}_][\p{L}\p{N}_.-]*:$/u
 const NUMERAL = /^[-+]?\d+([.,]\d+)*%?$/
 /** Segments with more tokens than this are keyed by the tokens before the one that differs. */
 const TEMPLATE_TOKENS = 40
@@ -287,7 +290,7 @@ function templateOf(tokens: readonly string[]): string {
     }
     const next = tokens[i + 1]
     // inside a tag, words (tag, attribute names, class names) are structure, not content
-    const structural = WORD.test(t) && (inTag || next === '=' || next === ':')
+    const structural = (WORD.test(t) && (inTag || next === '=' || next === ':')) || KEY_WITH_COLON.test(t)
     out.push(structural ? t.toLowerCase() : NUMERAL.test(t) ? 'n' : 'w')
   }
   return out.join(' ')

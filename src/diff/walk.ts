@@ -45,7 +45,13 @@ type Go = boolean | typeof TOO_DEEP
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/
 /** Member names that are ids or dates (`{"u_1234": …}`, `{"2026-12-01": …}`): generalised in keys. */
 const ID_LIKE =
-  /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=[0-9a-f]*\d)[0-9a-f]{8,}|[A-Za-z]{0,6}[_:-]?\d{3,}|\d{4}-\d{2}-\d{2}.*)$/i
+  /^(?:\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=[0-9a-f]*\d)[0-9a-f]{8,}|[A-Za-z]{0,6}[_:-]?\d{3,}|\d{4}-\d{2}-\d{2}.*|[0-9A-HJKMNP-TV-Z]{26})$/i
+/** A generated member name: 16 or more characters of a random token, with a digit and both cases. */
+const TOKEN_NAME = /^(?=[\w-]*\d)(?=[\w-]*[a-z])(?=[\w-]*[A-Z])[\w-]{16,}$/
+
+function isIdName(name: string): boolean {
+  return ID_LIKE.test(name) || TOKEN_NAME.test(name)
+}
 
 /** Arrays longer than this are compared by position only (pairing is quadratic). */
 const MAX_PAIRING = 500
@@ -101,10 +107,18 @@ export class Walk {
   }
 
   #object(a: Record<string, unknown>, b: Record<string, unknown>, cursor: RuleCursor, depth: number): Go {
+    // Members named by ids (`{"jobs": {"<uuid>": {…}}}`) whose names differ between the two sides
+    // are set aside and paired by content below (#renamedMembers).
+    let onlyA: string[] | undefined
     // for…in over JSON.parse output: own enumerable keys only, without allocating a key array.
     for (const name in a) {
       const child = cursor.step(name)
       if (child.ignored) continue
+      if (!Object.hasOwn(b, name) && isIdName(name)) {
+        if (onlyA === undefined) onlyA = [name]
+        else onlyA.push(name)
+        continue
+      }
       this.#push(name)
       const go = Object.hasOwn(b, name)
         ? this.#value(a[name], b[name], child, depth)
@@ -112,11 +126,64 @@ export class Walk {
       this.#pop()
       if (go !== true) return go
     }
+    let onlyB: string[] | undefined
     for (const name in b) {
       if (Object.hasOwn(a, name)) continue
       if (cursor.step(name).ignored) continue
+      if (onlyA !== undefined && isIdName(name)) {
+        if (onlyB === undefined) onlyB = [name]
+        else onlyB.push(name)
+        continue
+      }
       this.#push(name)
       const go = this.#record('added', ABSENT, b[name])
+      this.#pop()
+      if (go !== true) return go
+    }
+    if (onlyA === undefined) return true
+    return this.#renamedMembers(a, b, onlyA, onlyB ?? [], cursor, depth)
+  }
+
+  /**
+   * A map keyed by generated ids (job ids, session ids) names the same entries differently on
+   * two nodes. Its entries are then compared as a collection: paired by content like an
+   * unordered array's elements, the member count a `length` difference when it differs, and an
+   * entry without a partner `missing` or `added`. A lost entry is thus a count the noise never
+   * showed changing, not one random name among others.
+   */
+  #renamedMembers(
+    a: Record<string, unknown>,
+    b: Record<string, unknown>,
+    onlyA: string[],
+    onlyB: string[],
+    cursor: RuleCursor,
+    depth: number,
+  ): Go {
+    if (onlyA.length !== onlyB.length) {
+      const go = this.#record('length', Object.keys(a).length, Object.keys(b).length)
+      if (go !== true) return go
+    }
+    const valuesA = onlyA.map((n) => a[n])
+    const valuesB = onlyB.map((n) => b[n])
+    const pairing =
+      onlyA.length <= MAX_PAIRING && onlyB.length <= MAX_PAIRING
+        ? pairAny(valuesA, valuesB)
+        : { pairs: [], onlyA: [...valuesA.keys()], onlyB: [...valuesB.keys()], reordered: false }
+    for (const [i, j] of pairing.pairs) {
+      this.#push(onlyA[i]!)
+      const go = this.#value(valuesA[i], valuesB[j], cursor.step(onlyA[i]!), depth)
+      this.#pop()
+      if (go !== true) return go
+    }
+    for (const i of pairing.onlyA) {
+      this.#push(onlyA[i]!)
+      const go = this.#record('missing', valuesA[i], ABSENT)
+      this.#pop()
+      if (go !== true) return go
+    }
+    for (const j of pairing.onlyB) {
+      this.#push(onlyB[j]!)
+      const go = this.#record('added', ABSENT, valuesB[j])
       this.#pop()
       if (go !== true) return go
     }
@@ -336,7 +403,7 @@ export class Walk {
     const shown = IDENTIFIER.test(name) ? `.${name}` : `['${escapeName(name)}']`
     this.#display.push(shown)
     this.#fp.push(shown)
-    this.#key.push(ID_LIKE.test(name) ? '.*' : shown)
+    this.#key.push(isIdName(name) ? '.*' : shown)
   }
 
   #pushIndex(i: number): void {

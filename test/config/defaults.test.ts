@@ -78,6 +78,8 @@ test('with no config.toml and only the upstreams in the environment, the default
       'x-ratelimit-reset',
       'ratelimit-remaining',
       'ratelimit-reset',
+      'x-ratelimit-used',
+      'ratelimit',
     ],
     ignore_status: false,
     float_tolerance: 1e-9,
