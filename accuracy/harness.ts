@@ -121,6 +121,8 @@ async function runVariant(
         regressed: nodes.regressed.url,
       },
       recommended,
+      // a dump is for reading every report: keep them all, not the default log's 1000
+      opts.dump ? { divergence_log: 1_000_000 } : {},
     ),
   )
   nodes.secondary.served.clear()

@@ -64,6 +64,8 @@ export function miffyConfig(
   endpoints: readonly Endpoint[],
   up: Upstreams,
   recommended: RecommendedRules,
+  /** settings for reading a run rather than measuring it (--dump keeps every divergence) */
+  extra: Record<string, unknown> = {},
 ): string {
   const config: Record<string, unknown> = {
     host: '127.0.0.1',
@@ -76,6 +78,7 @@ export function miffyConfig(
     reference: up.reference,
     candidate: up.candidate,
     ...(variant.rules === 'recommended' ? recommended.rules : {}),
+    ...extra,
   }
   config.routes = endpoints.map((e, i) => {
     // every third route's upstreams sit under a base path, each its own, as deployments behind
