@@ -96,13 +96,69 @@ export function compareText(
     })
     return out
   }
+  const moved = markup ? undefined : movedLines(runs, segsA, segsB)
+  if (moved && moved.count > 0) {
+    const first = moved.first!
+    const recorded = ctx.record({
+      path: `${ctx.displayPrefix}line ${first.no}`,
+      key: `${ctx.keyPrefix} order`,
+      change: 'order',
+      reference: first.text,
+      candidate: `${moved.count} line${moved.count === 1 ? '' : 's'} in another order`,
+      fingerprint: `o${ctx.keyPrefix} order`,
+    })
+    if (!recorded) return out
+  }
   for (const run of runs) {
     if (run.op === 'equal') continue
-    const removed = segsA.slice(run.i, run.i + run.n)
-    const added = segsB.slice(run.j, run.j + run.m)
+    let removed = segsA.slice(run.i, run.i + run.n)
+    let added = segsB.slice(run.j, run.j + run.m)
+    if (moved && moved.count > 0) {
+      removed = removed.filter((s) => !moved.a.has(s))
+      added = added.filter((s) => !moved.b.has(s))
+    }
     if (!compareHunk(removed, added, segsA[run.i - 1], ctx)) break
   }
   return out
+}
+
+/**
+ * Lines that moved: the same line removed in one place and added in another (rows of an export
+ * in another order, entries of a status page listed from a hash map). They are one `order`
+ * difference, and the rest is compared without them. Not in markup, where the same tag
+ * (`</li>`) stands in many places and a match says nothing.
+ */
+function movedLines(
+  runs: ReturnType<typeof diffSequences> & object,
+  segsA: Segment[],
+  segsB: Segment[],
+): { a: Set<Segment>; b: Set<Segment>; count: number; first: Segment | undefined } {
+  const addedByText = new Map<string, Segment[]>()
+  for (const run of runs) {
+    if (run.op === 'equal') continue
+    for (let k = 0; k < run.m; k++) {
+      const s = segsB[run.j + k]!
+      const list = addedByText.get(s.text)
+      if (list) list.push(s)
+      else addedByText.set(s.text, [s])
+    }
+  }
+  const a = new Set<Segment>()
+  const b = new Set<Segment>()
+  let first: Segment | undefined
+  if (addedByText.size === 0) return { a, b, count: 0, first }
+  for (const run of runs) {
+    if (run.op === 'equal') continue
+    for (let k = 0; k < run.n; k++) {
+      const s = segsA[run.i + k]!
+      const partner = addedByText.get(s.text)?.shift()
+      if (partner === undefined) continue
+      a.add(s)
+      b.add(partner)
+      first ??= s
+    }
+  }
+  return { a, b, count: a.size, first }
 }
 
 /**

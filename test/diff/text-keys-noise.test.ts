@@ -46,3 +46,43 @@ test('noise on one key of a status page does not explain a change on another key
   assert.match(String(lost[0]![0]), /^line 6 after ".*consumers:"$/)
   assert.equal(lost[0]![1], false)
 })
+
+const csv = (rows: string[]): LegResult =>
+  rawLeg(`order,customer,total\n${rows.join('\n')}\n`, { headers: { 'content-type': 'text/csv' } })
+const ROWS = [
+  'ORD-1,ann@example.org,12.50',
+  'ORD-2,bob@example.org,8.00',
+  'ORD-3,cy@example.org,99.90',
+  'ORD-4,di@example.org,1.25',
+]
+const shuffled = () => [...ROWS].sort(() => Math.random() - 0.5)
+
+test('rows in another order are one order difference; the noise that showed it explains it, not a lost or changed row', () => {
+  const plain = compare(csv(ROWS), csv([ROWS[2]!, ROWS[0]!, ROWS[1]!, ROWS[3]!]), rules, new NoiseModel(100))
+  assert.deepEqual(
+    plain?.differences.map((d) => d.change),
+    ['order'],
+  )
+  const model = new NoiseModel(100)
+  for (let i = 0; i < 20; i++) learnNoise(model, compare(csv(shuffled()), csv(shuffled()), rules, model))
+  const judge = (c: LegResult) => {
+    const comparison = compare(csv(shuffled()), c, rules, model)
+    if (comparison === null) return []
+    const explained = explainNoise(model, comparison, { clockWindowMs: 5 })
+    return (toDivergence(comparison, rules.route, 20, explained).body?.paths ?? []).map((p) => [
+      p.change,
+      p.noise,
+    ])
+  }
+  assert.ok(judge(csv(shuffled())).every(([, noise]) => noise))
+  const lost = judge(csv(shuffled().slice(1)))
+  assert.ok(
+    lost.some(([change, noise]) => change === 'missing' && !noise),
+    JSON.stringify(lost),
+  )
+  const changed = shuffled().map((r) => r.replace('99.90', '99.00'))
+  assert.ok(
+    judge(csv(changed)).some(([, noise]) => !noise),
+    'a changed total in reordered rows is a divergence',
+  )
+})
