@@ -20,7 +20,7 @@ const MAX_REMEMBERED_FINGERPRINTS = 4096
  * error <reference error word or ->><candidate error word or ->
  * status <reference status>><candidate status>
  * headers <differing header names, lower-case, sorted, joined with ",">
- * body <json|text|bytes|digest>
+ * body <json|text|multipart|bytes|digest>
  * decode <reference decode failure or ->><candidate decode failure or ->
  * path <presence><normalised path>          (one line per distinct entry, sorted)
  * ```
@@ -28,7 +28,8 @@ const MAX_REMEMBERED_FINGERPRINTS = 4096
  * Presence is `~` (differs on both sides), `-` (only in the reference), `+` (only in the
  * candidate), `o` (the same elements in another order), `#` (another length). For JSON the
  * normalised path writes every array index as `[*]`, so `$.items[3].price` and `$.items[7].price`
- * give the same line; for text it is the line's template and the token's position (text.ts).
+ * give the same line; for text it is the line's template and the token's position (text.ts); in
+ * a multipart body it starts with the part, its number as `[*]` too (`part[*] $.price`).
  * Values never enter the hash. Paths come from the listed (capped) differences; `truncated`
  * does not enter the hash. Sorting is by UTF-16 code units (`Array.prototype.sort`). Example:
  * route `/api/{id}`, status 200 vs 500 hashes `miffy-fingerprint-v1\nroute "/api/{id}"\nstatus 200>500`.

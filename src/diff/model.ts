@@ -134,11 +134,13 @@ export interface Divergence {
   header_paths?: JsonPathDifference[]
   body?: {
     /**
-     * `json` (compared by value), `text` (by lines and tokens), `bytes` (byte for byte), or
-     * `digest` (over `max_body_bytes`: compared by SHA-256 of the wire bytes, `digest` set)
+     * `json` (compared by value), `text` (by lines and tokens), `multipart` (part by part, each
+     * part's body by its own content type: paths start with the part, `part[2] $.price`),
+     * `bytes` (byte for byte), or `digest` (over `max_body_bytes`: compared by SHA-256 of the
+     * wire bytes, `digest` set)
      */
-    kind: 'json' | 'text' | 'bytes' | 'digest'
-    /** for json and text: differing locations (capped); for bytes and digest: empty */
+    kind: 'json' | 'text' | 'multipart' | 'bytes' | 'digest'
+    /** for json, text and multipart: differing locations (capped); for bytes and digest: empty */
     paths: JsonPathDifference[]
     /** true when more paths differed than were listed */
     truncated: boolean

@@ -119,6 +119,12 @@ export function suggest(p: PlaceNoise): string {
     }
     return '# a whole line varies here: compare this route without it, or add a mask for its text'
   }
+  if (area === 'multipart') {
+    // a place in a part: the route's rules reach inside parts (ignore paths, header lists, masks)
+    const inner = p.key.replace(/^(?:multipart \[\d+\] (?:http )?)+/, '')
+    if (inner !== p.key && /^(?:json|header|text) /.test(inner)) return suggest({ ...p, key: inner })
+    return '# a part of the multipart body varies here: no rule can narrow it'
+  }
   return '# the whole body varies (binary): no rule can narrow it'
 }
 

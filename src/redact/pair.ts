@@ -86,13 +86,10 @@ export function redactDivergence(divergence: Divergence, redactor: Redactor): Di
   if (divergence.header_paths)
     out.header_paths = divergence.header_paths.map((p) => redactHeaderDifference(p, redactor))
   if (divergence.body && divergence.body.paths.length > 0) {
-    const text = divergence.body.kind === 'text'
-    out.body = {
-      ...divergence.body,
-      paths: divergence.body.paths.map((p) =>
-        text ? redactTextDifference(p, redactor) : redactDifference(p, redactor),
-      ),
-    }
+    const kind = divergence.body.kind
+    const redactOne =
+      kind === 'text' ? redactTextDifference : kind === 'multipart' ? redactPartDifference : redactDifference
+    out.body = { ...divergence.body, paths: divergence.body.paths.map((p) => redactOne(p, redactor)) }
   }
   return out
 }
@@ -120,6 +117,22 @@ function redactHeaderDifference(p: JsonPathDifference, redactor: Redactor): Json
  */
 function redactTextDifference(p: JsonPathDifference, redactor: Redactor): JsonPathDifference {
   return hideOrRedactText(p, mentionsSecret(p.path, redactor), redactor)
+}
+
+/**
+ * A difference inside a multipart body, read by what follows the part (`part[2] `, and `http `
+ * for the HTTP message an `application/http` part holds): a JSON path (`part[2] $.token`) as a
+ * JSON difference, a header (`part[1] header authorization`) as a header's, anything else (a
+ * text place, a whole part) as text.
+ */
+function redactPartDifference(p: JsonPathDifference, redactor: Redactor): JsonPathDifference {
+  const inner = p.path.replace(/^(?:part\[\d+\] (?:http )?)+/, '')
+  if (inner.startsWith('$')) return redactDifference(p, redactor)
+  if (inner.startsWith('header ')) {
+    const name = inner.slice('header '.length).split(/[ <]/, 1)[0]!
+    return hideOrRedactText(p, redactor.isSecretHeader(name) || mentionsSecret(inner, redactor), redactor)
+  }
+  return redactTextDifference(p, redactor)
 }
 
 function hideOrRedactText(p: JsonPathDifference, secret: boolean, redactor: Redactor): JsonPathDifference {

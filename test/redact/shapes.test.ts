@@ -167,6 +167,37 @@ test('text body differences: hidden when shown after a secret name, else redacte
   ])
 })
 
+test('multipart body differences: each read by what follows its part', () => {
+  const d = redactDivergence(
+    {
+      fingerprint: 'f',
+      body: {
+        kind: 'multipart',
+        truncated: false,
+        paths: [
+          { path: 'part[2] $.user.password', reference: 'a', candidate: 'b' },
+          { path: 'part[1] http $.profile', reference: { token: 't', name: 'ada' } },
+          { path: 'part[1] header authorization', reference: 'Bearer a', candidate: 'Bearer b' },
+          { path: 'part[1] http header x-session-id', reference: 'a', candidate: 'b' },
+          { path: 'part[3] line 2 after "password="', reference: 'hunter2', candidate: 'hunter3' },
+          { path: 'part[4]', reference: 'user=ada&secret=s1' },
+          { path: 'part[2] $.price', reference: 1, candidate: 2 },
+        ],
+      },
+    },
+    r,
+  )
+  assert.deepEqual(d.body!.paths, [
+    { path: 'part[2] $.user.password', reference: REDACTED, candidate: REDACTED },
+    { path: 'part[1] http $.profile', reference: { token: REDACTED, name: 'ada' } },
+    { path: 'part[1] header authorization', reference: REDACTED, candidate: REDACTED },
+    { path: 'part[1] http header x-session-id', reference: REDACTED, candidate: REDACTED },
+    { path: 'part[3] line 2 after "password="', reference: REDACTED, candidate: REDACTED },
+    { path: 'part[4]', reference: `user=ada&secret=${REDACTED}` },
+    { path: 'part[2] $.price', reference: 1, candidate: 2 },
+  ])
+})
+
 test('text redaction is linear: a 1 MB line of name characters without "=" is scanned once', () => {
   const line = 'x'.repeat(1_000_000)
   assert.equal(redactText(line, r), line)
