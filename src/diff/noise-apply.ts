@@ -10,7 +10,9 @@
  *     k is 2 for a place seen many times, more for one seen only a few (`slack`);
  *   - points in time moved no further than k times the noise, or than the two calls took plus a
  *     second; where the noise showed them a minute or more apart (start times, cache fill
- *     times: per instance, not per request), by up to 30 days;
+ *     times: per instance, not per request), by up to 30 days. Relative times ("17 minutes
+ *     ago") likewise, the two calls' window widened by their unit (they are rounded to it), but
+ *     never by 30 days: "5 minutes ago" is not "10 hours ago";
  *   - strings are of a shape the noise showed there (another UUID, another timestamp of the same
  *     format, another token); once a place has shown many shapes, any string passes except an
  *     empty one or a bug marker (`null`, `undefined`, `NaN`, `[object Object]`);
@@ -27,12 +29,13 @@ import type { Difference } from './model.ts'
 import { typePair } from './noise-learn.ts'
 import { CHANGE_BITS, type NoiseModel, type PlaceNoise } from './noise-model.ts'
 import {
-  asInstant,
   coarseClass,
+  instantDelta,
   isDateOnly,
   isSuspectClass,
   jsonType,
   numericValue,
+  relativeTime,
   stringClass,
 } from './values.ts'
 
@@ -96,17 +99,21 @@ function valueWithinNoise(place: PlaceNoise, a: unknown, b: unknown, context: Ex
   const ta = jsonType(a)
   if (ta !== jsonType(b)) return false
   if (ta === 'boolean') return true
-  const ia = asInstant(a)
-  const ib = asInstant(b)
-  if (place.instants && place.maxInstantDelta > 0 && ia !== undefined && ib !== undefined) {
+  const delta = place.instants && place.maxInstantDelta > 0 ? instantDelta(a, b) : undefined
+  if (delta !== undefined) {
     if (typeof b === 'string' && !place.classes.has(stringClass(b))) return false
-    const perInstance = place.maxInstantDelta >= PER_INSTANCE_MS ? INSTANCE_AGE_MS : 0
+    // a relative time ("17 minutes ago") is rounded to its unit; it is an age as of this
+    // request, never an instance's start time a deployment away
+    const ra = relativeTime(a)
+    const rb = relativeTime(b)
+    const unit = ra && rb ? Math.max(ra.unitMs, rb.unitMs) : 0
+    const perInstance = !ra && place.maxInstantDelta >= PER_INSTANCE_MS ? INSTANCE_AGE_MS : 0
     const window = Math.max(
       slack(place) * place.maxInstantDelta,
-      context.clockWindowMs + ROUNDING_MS,
+      context.clockWindowMs + ROUNDING_MS + unit,
       perInstance,
     )
-    return Math.abs(ia - ib) <= window + (isDateOnly(b) ? DAY_MS : 0)
+    return delta <= window + (isDateOnly(b) ? DAY_MS : 0)
   }
   const na = numericValue(a)
   const nb = numericValue(b)

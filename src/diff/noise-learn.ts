@@ -11,7 +11,7 @@
 import type { Comparison } from './compare.ts'
 import { ABSENT, type Difference } from './model.ts'
 import { CHANGE_BITS, MAX_CLASSES, NoiseModel, type PlaceNoise } from './noise-model.ts'
-import { asInstant, coarseClass, jsonType, numericValue, stringClass } from './values.ts'
+import { coarseClass, instantDelta, jsonType, numericValue, stringClass } from './values.ts'
 
 /** Learns from the comparison of the reference with the secondary (null: they were equal). */
 export function learnNoise(model: NoiseModel, comparison: Comparison | null, now = Date.now()): void {
@@ -67,10 +67,9 @@ export function typePair(a: unknown, b: unknown): string {
 }
 
 function values(place: PlaceNoise, a: unknown, b: unknown): void {
-  const ia = asInstant(a)
-  const ib = asInstant(b)
-  if (ia !== undefined && ib !== undefined) {
-    place.maxInstantDelta = Math.max(place.maxInstantDelta, Math.abs(ia - ib))
+  const delta = instantDelta(a, b)
+  if (delta !== undefined) {
+    place.maxInstantDelta = Math.max(place.maxInstantDelta, delta)
   } else {
     place.instants = false
   }

@@ -7,7 +7,10 @@
  * - a JWT (`xxx.yyy.zzz`, base64url, the first part a JSON header with `alg`): its header and
  *   payload compared as JSON (a wrong claim shows as `<jwt>.payload.sub`), its signature as a
  *   token;
- * - JSON in a string (`"{\"a\":1}"`): compared as JSON.
+ * - JSON in a string (`"{\"a\":1}"`): compared as JSON;
+ * - base64 (standard, padded or not, or base64url) of a JSON object or array, as clients' opaque
+ *   state blobs are: compared as JSON under `<base64>` (a wrong amount inside shows as
+ *   `$.state<base64>.amount`, a new nonce inside as the noise it is).
  *
  * Nothing here is run for strings that are equal, only for a pair that differs.
  */
@@ -22,6 +25,7 @@ export type Structured =
     }
   | { kind: 'jwt'; header: unknown; payload: unknown; signature: string }
   | { kind: 'json'; value: unknown }
+  | { kind: 'b64json'; value: unknown }
 
 const ABSOLUTE_URL = /^https?:\/\/[^\s]+$/i
 const RELATIVE_WITH_QUERY = /^\/[^\s?#]*\?[^\s]*$/
@@ -41,7 +45,35 @@ export function structure(s: string): Structured | undefined {
     if (ABSOLUTE_URL.test(s) || RELATIVE_WITH_QUERY.test(s)) return url(s)
   }
   if (s.length >= 20 && JWT.test(s)) return jwt(s)
+  // base64 of `{` starts with `e`, of `[` with `W`
+  if ((c === 0x65 || c === 0x57) && s.length >= 16) return base64Json(s)
   return undefined
+}
+
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/
+const BASE64URL = /^[A-Za-z0-9_-]+={0,2}$/
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * A JSON object or array written in base64 (padded to a multiple of 4, or not padded at all) or
+ * base64url; undefined for anything else (a hex digest, a random token), found out early: by the
+ * alphabet, the length, then the first and last decoded bytes, before any parsing.
+ */
+function base64Json(s: string): Structured | undefined {
+  const padded = s.charCodeAt(s.length - 1) === 0x3d /* = */
+  if (padded ? s.length % 4 !== 0 : s.length % 4 === 1) return undefined
+  if (!BASE64.test(s) && !BASE64URL.test(s)) return undefined
+  // Node's base64 decoder reads both alphabets, padded or not
+  const bytes = Buffer.from(s, 'base64')
+  const first = bytes[0]
+  const last = bytes[bytes.length - 1]
+  if (!((first === 0x7b && last === 0x7d) || (first === 0x5b && last === 0x5d))) return undefined
+  try {
+    const value: unknown = JSON.parse(UTF8.decode(bytes))
+    return typeof value === 'object' && value !== null ? { kind: 'b64json', value } : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function url(s: string): Structured | undefined {

@@ -308,8 +308,8 @@ export class Walk {
     cursor: RuleCursor,
     depth: number,
   ): Go {
-    if (a.kind === 'json' && b.kind === 'json') {
-      this.#part('<json>')
+    if ((a.kind === 'json' && b.kind === 'json') || (a.kind === 'b64json' && b.kind === 'b64json')) {
+      this.#part(a.kind === 'json' ? '<json>' : '<base64>')
       const go = this.#value(a.value, b.value, cursor, depth)
       this.#pop()
       return go

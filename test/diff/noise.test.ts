@@ -195,3 +195,100 @@ test('the model is bounded: past max places nothing new is learned, and that is 
   assert.equal(model.size, 3)
   assert.equal(model.overflow, 7)
 })
+
+test('base64 JSON state: a new nonce and issue time inside are noise; a changed currency or amount is not', () => {
+  const state = (over: Record<string, unknown>) =>
+    Buffer.from(
+      JSON.stringify({ v: 1, cart: 'cart_9b940c104b1471a8', amount: 45310, currency: 'EUR', ...over }),
+    ).toString('base64')
+  const iat = 1_796_180_153
+  const nonce = () => Buffer.from(crypto.getRandomValues(new Uint8Array(12))).toString('base64url')
+  const session = (over: Record<string, unknown>) =>
+    doc({ client_state: state({ iat, nonce: nonce(), ...over }) })
+  const learned: [LegResult, LegResult][] = [
+    [session({}), session({ iat: iat + 1 })],
+    [session({}), session({})],
+  ]
+  const ref = session({})
+  assert.equal(judge(learned, ref, session({ iat: iat + 1 })).divergence?.noise_only, true)
+  for (const [over, path] of [
+    [{ currency: 'USD' }, '$.client_state<base64>.currency'],
+    [{ amount: 453.1 }, '$.client_state<base64>.amount'],
+  ] as const) {
+    const d = judge(learned, ref, session(over)).divergence
+    assert.ok(d && !d.noise_only, path)
+    assert.deepEqual(
+      d.body?.paths.filter((p) => !p.noise).map((p) => p.path),
+      [path],
+    )
+  }
+})
+
+test('token case: another upper-case ULID is noise; a lower-case one is not, unless the noise showed both cases', () => {
+  const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ'
+  const ulid = () =>
+    `01M8TAG5SE${Array.from({ length: 16 }, () => CROCKFORD[Math.floor(Math.random() * 32)]).join('')}`
+  const learned: [LegResult, LegResult][] = [
+    [doc({ id: ulid() }), doc({ id: ulid() })],
+    [doc({ id: ulid() }), doc({ id: ulid() })],
+  ]
+  const ref = doc({ id: ulid() })
+  assert.equal(judge(learned, ref, doc({ id: ulid() })).divergence?.noise_only, true)
+  const lower = judge(learned, ref, doc({ id: ulid().toLowerCase() })).divergence
+  assert.ok(lower && !lower.noise_only)
+  assert.deepEqual(
+    lower.body?.paths.map((p) => [p.path, p.noise]),
+    [['$.id', false]],
+  )
+  // ids whose case varies by themselves: then any case is another id
+  const mixed: [LegResult, LegResult][] = [[doc({ id: ulid() }), doc({ id: 'xXyhIoL6yTrYp2nhQm29xLpz' })]]
+  assert.equal(judge(mixed, ref, doc({ id: ulid().toLowerCase() })).divergence?.noise_only, true)
+  // a short random token that happened to come out without a lower-case letter
+  const short: [LegResult, LegResult][] = [
+    [doc({ csrf: 'a81kzP0qLm2xQ8dn' }), doc({ csrf: 'Qm29xLpz81kaZk20' })],
+  ]
+  assert.equal(
+    judge(short, doc({ csrf: 'pL81qzA02kmXa9Qe' }), doc({ csrf: 'K8Q2ZP0X4MN7B1RT' })).divergence?.noise_only,
+    true,
+  )
+})
+
+test('relative times: another "ago" within what the noise moved is noise; minutes turned hours are not', () => {
+  const team = (...lastSeen: string[]) =>
+    doc({ members: lastSeen.map((last_seen, i) => ({ user: `u${i}`, last_seen })) })
+  // each instance heard each member's last heartbeat at another moment
+  const learned: [LegResult, LegResult][] = [
+    [
+      team('17 minutes ago', '2 hours ago', 'just now'),
+      team('42 minutes ago', 'an hour ago', '42 seconds ago'),
+    ],
+    [
+      team('3 minutes ago', '4 hours ago', '5 hours ago'),
+      team('25 minutes ago', '3 hours ago', '2 hours ago'),
+    ],
+    [
+      team('8 minutes ago', '30 seconds ago', '2 hours ago'),
+      team('12 minutes ago', '2 hours ago', '3 hours ago'),
+    ],
+  ]
+  const ref = team('5 minutes ago', '3 hours ago', 'just now')
+  assert.equal(
+    judge(learned, ref, team('40 minutes ago', '2 hours ago', '17 minutes ago')).divergence?.noise_only,
+    true,
+  )
+  const d = judge(learned, ref, team('10 hours ago', '2 hours ago', '17 minutes ago')).divergence
+  assert.ok(d && !d.noise_only)
+  assert.deepEqual(
+    d.body?.paths.filter((p) => !p.noise).map((p) => [p.path, p.candidate]),
+    [['$.members[0].last_seen', '10 hours ago']],
+  )
+  // where the noise moved it by seconds, the next minute is still the same "now", rounded
+  const quiet: [LegResult, LegResult][] = [[doc({ seen: '40 seconds ago' }), doc({ seen: '45 seconds ago' })]]
+  assert.equal(
+    judge(quiet, doc({ seen: '17 minutes ago' }), doc({ seen: '18 minutes ago' })).divergence?.noise_only,
+    true,
+  )
+  assert.ok(
+    !judge(quiet, doc({ seen: '17 minutes ago' }), doc({ seen: '17 hours ago' })).divergence?.noise_only,
+  )
+})

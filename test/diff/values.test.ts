@@ -4,7 +4,9 @@ import { test } from 'node:test'
 import {
   asInstant,
   coarseClass,
+  instantDelta,
   numericValue,
+  relativeTime,
   sameInstant,
   sameNumber,
   stringClass,
@@ -27,6 +29,56 @@ test('shape classes: random values of one kind share a class, other kinds and bu
     coarseClass(stringClass('shop-api-7d9f8c6b5-abcde')),
     coarseClass(stringClass('shop-api-7d9f8c6b5-x2k4q')),
   )
+})
+
+test('tokens: letter case is part of the class once a token is long enough not to miss a case by chance', () => {
+  const ulid = '01M8TAG5SE8ART7EEABRHM4MJQ'
+  assert.equal(stringClass(ulid), 'token:A9')
+  assert.equal(stringClass(ulid.toLowerCase()), 'token:a9')
+  assert.equal(stringClass('01M8TAG5SFXYEEA2Z5N58EMF6N'), stringClass(ulid))
+  // random base64 with both cases is one class, digits or not
+  assert.equal(stringClass('xXyhIoL6yTrYp2nhQm29xLpz'), 'token')
+  assert.equal(stringClass('cs_live_TOzchMpSsYvLLW6l4Q0ijxXL'), 'token')
+  assert.equal(stringClass('abcdEFGHijklMNOPqrstUVWX'), 'token')
+  // short tokens: a random 16-character one without a lower-case letter is not rare enough
+  assert.equal(stringClass('K8Q2ZP0X4MN7B1RT'), 'token')
+  assert.equal(stringClass('k8q2zp0x4mn7b1rt'), 'token')
+  // a place that showed tokens of more than one case takes any (coarse class `token`)
+  for (const t of [ulid, ulid.toLowerCase(), 'xXyhIoL6yTrYp2nhQm29xLpz'])
+    assert.equal(coarseClass(stringClass(t)), 'token')
+})
+
+test('relative times: offsets from now rounded to their unit, one class however far', () => {
+  assert.deepEqual(relativeTime('just now'), { offsetMs: 0, unitMs: 60_000, short: false })
+  assert.deepEqual(relativeTime('42 seconds ago'), { offsetMs: -42_000, unitMs: 1000, short: false })
+  assert.deepEqual(relativeTime('an hour ago'), { offsetMs: -3_600_000, unitMs: 3_600_000, short: false })
+  assert.deepEqual(relativeTime('1 minute ago'), { offsetMs: -60_000, unitMs: 60_000, short: false })
+  assert.deepEqual(relativeTime('in 2 days'), { offsetMs: 172_800_000, unitMs: 86_400_000, short: false })
+  assert.deepEqual(relativeTime('5m ago'), { offsetMs: -300_000, unitMs: 60_000, short: true })
+  assert.deepEqual(relativeTime('3 hrs ago'), { offsetMs: -10_800_000, unitMs: 3_600_000, short: true })
+  assert.equal(relativeTime('Yesterday')?.offsetMs, -86_400_000)
+  for (const not of [
+    '5 minutes',
+    'in 5 minutes ago',
+    'ago',
+    '5 apples ago',
+    '5 minutes later',
+    'now and then',
+  ])
+    assert.equal(relativeTime(not), undefined, not)
+  assert.equal(instantDelta('5 minutes ago', '10 hours ago'), 36_000_000 - 300_000)
+  assert.equal(instantDelta('5 minutes ago', '2026-12-01T10:00:00Z'), undefined)
+  const same = (a: string, b: string) => assert.equal(stringClass(a), stringClass(b), `${a} ~ ${b}`)
+  same('just now', '17 minutes ago')
+  same('an hour ago', '3 hours ago')
+  assert.equal(stringClass('17 minutes ago'), 'relative')
+  assert.equal(stringClass('5m ago'), 'relative:short')
+  assert.equal(stringClass('17 Minutes ago'), '9 Aa a', 'not a relative time')
+  assert.notEqual(stringClass('Just now'), stringClass('just now'))
+  // the same "now" stamped twice; not another hour
+  assert.ok(sameInstant('41 seconds ago', '42 seconds ago', 10))
+  assert.ok(!sameInstant('5 minutes ago', '10 hours ago', 10))
+  assert.ok(!sameInstant('5 minutes ago', '5m ago', 10), 'another format')
 })
 
 test('instants: ISO strings, HTTP dates and epoch numbers in s, ms or µs', () => {
