@@ -147,6 +147,8 @@ function sameKindOfString(place: PlaceNoise, v: unknown): boolean {
   const c = stringClass(v)
   if (place.classes.has(c)) return true
   if (isSuspectClass(c)) return false
+  // a random hex id that drew no letter (12 hex digits: one in 280): digits are hex too
+  if (c === 'int' && (place.classes.has(`hex:${v.length}`) || place.classes.has(`HEX:${v.length}`))) return true
   if ((place.coarse.get(coarseClass(c)) ?? 0) >= 2) return true
   return place.saturated
 }

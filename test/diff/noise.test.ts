@@ -292,3 +292,16 @@ test('relative times: another "ago" within what the noise moved is noise; minute
     !judge(quiet, doc({ seen: '17 minutes ago' }), doc({ seen: '17 hours ago' })).divergence?.noise_only,
   )
 })
+
+test('a random hex id that happens to be all digits is another id of the same kind', () => {
+  const hex12 = () =>
+    Array.from({ length: 12 }, () => 'abcdef0123456789'[Math.floor(Math.random() * 16)]).join('')
+  const learned: [LegResult, LegResult][] = Array.from({ length: 5 }, () => [
+    doc({ connection: `a${hex12().slice(1)}` }),
+    doc({ connection: `b${hex12().slice(1)}` }),
+  ])
+  const ref = doc({ connection: '7348177ac8cc' })
+  assert.equal(judge(learned, ref, doc({ connection: '221648008082' })).divergence?.noise_only, true)
+  // a number of another length is not
+  assert.ok(!judge(learned, ref, doc({ connection: '2216480' })).divergence?.noise_only)
+})
