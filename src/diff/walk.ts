@@ -148,8 +148,9 @@ export class Walk {
    * A map keyed by generated ids (job ids, session ids) names the same entries differently on
    * two nodes. Its entries are then compared as a collection: paired by content like an
    * unordered array's elements, the member count a `length` difference when it differs, and an
-   * entry without a partner `missing` or `added`. A lost entry is thus a count the noise never
-   * showed changing, not one random name among others.
+   * entry without a partner `missing` or `added`; a paired entry's name is a `value` difference
+   * at `<name>`. A lost entry is thus a count the noise never showed changing, not one random
+   * name among others; a renamed entry is noise only where the noise showed names changing.
    */
   #renamedMembers(
     a: Record<string, unknown>,
@@ -171,7 +172,12 @@ export class Walk {
         : { pairs: [], onlyA: [...valuesA.keys()], onlyB: [...valuesB.keys()], reordered: false }
     for (const [i, j] of pairing.pairs) {
       this.#push(onlyA[i]!)
-      const go = this.#value(valuesA[i], valuesB[j], cursor.step(onlyA[i]!), depth)
+      // the name itself is a difference too, which the noise explains where it showed names of
+      // that kind changing (another UUID), and does not where it did not (`u_1001` for `u_1002`)
+      this.#part('<name>')
+      let go: Go = this.#record('value', onlyA[i], onlyB[j])
+      this.#pop()
+      if (go === true) go = this.#value(valuesA[i], valuesB[j], cursor.step(onlyA[i]!), depth)
       this.#pop()
       if (go !== true) return go
     }
