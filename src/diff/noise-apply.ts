@@ -7,7 +7,10 @@
  *     range the noise showed (widened k - 1 times its own span); positive quantities (latencies,
  *     sizes) changed by a factor no larger than the largest factor the noise showed to the power
  *     k, or no more than k times it when they also stayed near (a unit change is never near);
- *     k is 2 for a place seen many times, more for one seen only a few (`slack`);
+ *     k is 2 for a place seen many times, more for one seen only a few (`slack`); where the
+ *     noise showed a per-node value (differing in nearly every pair, by about the same amount,
+ *     a good share of the value: a cache lifetime, a counter since start), any number of the
+ *     same kind (`perNodeNumber`);
  *   - points in time moved no further than k times the noise, or than the two calls took plus a
  *     second; where the noise showed them a minute or more apart (start times, cache fill
  *     times: per instance, not per request), by up to 30 days. Relative times ("17 minutes
@@ -45,13 +48,20 @@ export interface ExplainContext {
    * the clock may differ by that much between the reference and the candidate.
    */
   clockWindowMs: number
+  /**
+   * How many reference/secondary pairs the route has learned from (NoiseModel.samples): a place
+   * that differed in nearly all of them, always by about as much, holds a per-node value.
+   */
+  samples?: number
 }
 
 /** For each difference of `comparison`, whether the learned noise explains it. */
 export function explainNoise(model: NoiseModel, comparison: Comparison, context: ExplainContext): boolean[] {
   return comparison.differences.map((d) => {
     const place = model.get(d.key)
-    return place !== undefined && explains(place, d, context)
+    return (
+      place !== undefined && explains(place, d, { ...context, samples: context.samples ?? model.samples })
+    )
   })
 }
 
@@ -117,7 +127,8 @@ function valueWithinNoise(place: PlaceNoise, a: unknown, b: unknown, context: Ex
   }
   const na = numericValue(a)
   const nb = numericValue(b)
-  if (na !== undefined && nb !== undefined) return numberWithinNoise(place, na, nb)
+  if (na !== undefined && nb !== undefined)
+    return numberWithinNoise(place, na, nb) || perNodeNumber(place, na, nb, context.samples ?? 0)
   if (typeof b === 'string') return sameKindOfString(place, b)
   return false
 }
@@ -137,6 +148,28 @@ function numberWithinNoise(place: PlaceNoise, a: number, b: number): boolean {
   return ratio <= place.maxRatio ** k || (near && ratio <= k * place.maxRatio)
 }
 
+/** Pairs a place must have differed in before it can read as a per-node value. */
+const PER_NODE_SAMPLES = 10
+
+/**
+ * A per-node number: a setting or a counter each instance has its own of (a cache lifetime, a
+ * counter since start, a pool size), which the reference and the secondary showed differing in
+ * nearly every pair, by about the same amount each time (never less than half the most), and by
+ * more than a hundredth of the values themselves. A new instance, the candidate, has its own,
+ * which says nothing of how far it may lie: any number of the same kind is noise there (an
+ * integer stays an integer, the sign stays, and a zero only where the noise showed zero or
+ * less). A value that jitters per request (latencies, sums) moves by varying amounts and is not
+ * per node; nor is a shared counter, whose ticks are small beside its value.
+ */
+function perNodeNumber(place: PlaceNoise, a: number, b: number, samples: number): boolean {
+  if (place.numbers < PER_NODE_SAMPLES || place.numbers < 0.9 * samples) return false
+  if (!(place.minDelta >= place.maxDelta / 2)) return false
+  if (place.maxDelta < 0.01 * Math.max(Math.abs(place.minValue), Math.abs(place.maxValue))) return false
+  if (Number.isInteger(a) !== Number.isInteger(b)) return false
+  if (b === 0) return place.minValue <= 0
+  return Math.sign(b) === Math.sign(a) || place.minValue < 0
+}
+
 /**
  * A string of a shape the noise showed at this place; or of a coarse shape the noise showed in
  * several variants (a random pod suffix that happened to have no digit); or, once the place has
@@ -148,7 +181,8 @@ function sameKindOfString(place: PlaceNoise, v: unknown): boolean {
   if (place.classes.has(c)) return true
   if (isSuspectClass(c)) return false
   // a random hex id that drew no letter (12 hex digits: one in 280): digits are hex too
-  if (c === 'int' && (place.classes.has(`hex:${v.length}`) || place.classes.has(`HEX:${v.length}`))) return true
+  if (c === 'int' && (place.classes.has(`hex:${v.length}`) || place.classes.has(`HEX:${v.length}`)))
+    return true
   if ((place.coarse.get(coarseClass(c)) ?? 0) >= 2) return true
   return place.saturated
 }

@@ -76,7 +76,9 @@ function values(place: PlaceNoise, a: unknown, b: unknown): void {
   const na = numericValue(a)
   const nb = numericValue(b)
   if (na !== undefined && nb !== undefined) {
+    place.numbers++
     place.maxDelta = Math.max(place.maxDelta, Math.abs(na - nb))
+    place.minDelta = Math.min(place.minDelta, Math.abs(na - nb))
     place.minValue = Math.min(place.minValue, na, nb)
     place.maxValue = Math.max(place.maxValue, na, nb)
     if (na > 0 && nb > 0) place.maxRatio = Math.max(place.maxRatio, na / nb, nb / na)

@@ -34,6 +34,10 @@ export interface PlaceNoise {
   typePairs: Set<string>
   /** the largest difference seen between two numbers */
   maxDelta: number
+  /** the smallest difference seen between two numbers that differed */
+  minDelta: number
+  /** how many times two numbers differed here */
+  numbers: number
   /** the smallest and largest numbers seen */
   minValue: number
   maxValue: number
@@ -97,6 +101,8 @@ export class NoiseModel {
       changes: 0,
       typePairs: new Set(),
       maxDelta: 0,
+      minDelta: Number.POSITIVE_INFINITY,
+      numbers: 0,
       minValue: Number.POSITIVE_INFINITY,
       maxValue: Number.NEGATIVE_INFINITY,
       positive: true,

@@ -305,3 +305,36 @@ test('a random hex id that happens to be all digits is another id of the same ki
   // a number of another length is not
   assert.ok(!judge(learned, ref, doc({ connection: '2216480' })).divergence?.noise_only)
 })
+
+test('a per-node number (each instance its own, steady) takes any value of the same kind; jitter and shared counters do not', () => {
+  const model = () => new NoiseModel(100)
+  const judgeWith = (pairs: [LegResult, LegResult][], ref: LegResult, cand: LegResult) =>
+    judge(pairs, ref, cand, model()).divergence
+  // a cache lifetime of 60 on the reference, 300 on the secondary, every time; a GC counter
+  // since start that ticks on each node
+  const perNode: [LegResult, LegResult][] = Array.from({ length: 12 }, (_, i) => [
+    doc({ ttl_s: 60, gc_cycles: 3602 + i }),
+    doc({ ttl_s: 300, gc_cycles: 1240 + i }),
+  ])
+  const ref = doc({ ttl_s: 60, gc_cycles: 3614 })
+  assert.equal(judgeWith(perNode, ref, doc({ ttl_s: 3600, gc_cycles: 12 }))?.noise_only, true)
+  // far from anything the noise showed, and of another kind: a fraction, a negative, a string
+  for (const bad of [9000.5, -9000, '60']) {
+    const d = judgeWith(perNode, ref, doc({ ttl_s: bad, gc_cycles: 3614 }))
+    assert.ok(d && !d.noise_only, `ttl_s = ${JSON.stringify(bad)} is a divergence`)
+  }
+  // seen too few times: only as far as the noise moved it
+  assert.ok(!judgeWith(perNode.slice(0, 3), ref, doc({ ttl_s: 90_000, gc_cycles: 3614 }))?.noise_only)
+  // latency jitter: differing by varying amounts, so no per-node value
+  const jitter: [LegResult, LegResult][] = Array.from({ length: 12 }, (_, i) => [
+    doc({ took_ms: 20 + i }),
+    doc({ took_ms: 20 + ((i * 7) % 13) + 1 }),
+  ])
+  assert.ok(!judgeWith(jitter, doc({ took_ms: 25 }), doc({ took_ms: 4000 }))?.noise_only)
+  // a shared counter: ticks small beside its value
+  const shared: [LegResult, LegResult][] = Array.from({ length: 12 }, (_, i) => [
+    doc({ views: 10_000 + 2 * i }),
+    doc({ views: 10_001 + 2 * i }),
+  ])
+  assert.ok(!judgeWith(shared, doc({ views: 10_030 }), doc({ views: 12 }))?.noise_only)
+})
