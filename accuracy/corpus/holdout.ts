@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto'
 import { cents, orderLines, product, user } from './catalog.ts'
 import { epochSeconds, pastInstant } from './clock.ts'
+import { HOLDOUT_2 } from './holdout-2.ts'
 import { BigJson, esc, json, type Kind, text } from './kind.ts'
 import { segment } from './kinds/commerce.ts'
 import { jsonBody, type Reply } from './node.ts'
@@ -804,7 +805,8 @@ const batchMultipart: Kind = {
   },
 }
 
-export const HOLDOUT: readonly Kind[] = [
+/** The first holdout batch. */
+const FIRST: readonly Kind[] = [
   bulkJobs,
   orderCreate,
   auditLog,
@@ -819,3 +821,6 @@ export const HOLDOUT: readonly Kind[] = [
   exportCsv,
   batchMultipart,
 ]
+
+/** Every holdout kind: the first batch, then the second (corpus/holdout-2.ts). */
+export const HOLDOUT: readonly Kind[] = [...FIRST, ...HOLDOUT_2]
