@@ -8,6 +8,8 @@
  *   payload compared as JSON (a wrong claim shows as `<jwt>.payload.sub`), its signature as a
  *   token;
  * - JSON in a string (`"{\"a\":1}"`): compared as JSON;
+ * - W3C trace context (`00-<trace id>-<parent id>-01`): by field, so a fresh span id is one
+ *   noisy field and a dropped sampled flag another;
  * - base64 (standard, padded or not, or base64url) of a JSON object or array, as clients' opaque
  *   state blobs are: compared as JSON under `<base64>` (a wrong amount inside shows as
  *   `$.state<base64>.amount`, a new nonce inside as the noise it is).
@@ -26,14 +28,28 @@ export type Structured =
   | { kind: 'jwt'; header: unknown; payload: unknown; signature: string }
   | { kind: 'json'; value: unknown }
   | { kind: 'b64json'; value: unknown }
+  /** a string of named fields in a standard format (`<traceparent>`: version, ids, flags) */
+  | { kind: 'fields'; label: string; value: Record<string, string> }
 
 const ABSOLUTE_URL = /^https?:\/\/[^\s]+$/i
 const RELATIVE_WITH_QUERY = /^\/[^\s?#]*\?[^\s]*$/
 const JWT = /^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*$/
+/** W3C trace context (`traceparent`, `traceresponse`): version-trace id-parent id-flags */
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})$/
 
 /** The structure of `s`, or undefined when it is a plain value. */
 export function structure(s: string): Structured | undefined {
   const c = s.charCodeAt(0)
+  if (s.length === 55 && s.charCodeAt(2) === 0x2d /* - */) {
+    const t = TRACEPARENT.exec(s)
+    if (t) {
+      return {
+        kind: 'fields',
+        label: '<traceparent>',
+        value: { version: t[1]!, trace_id: t[2]!, parent_id: t[3]!, flags: t[4]! },
+      }
+    }
+  }
   if ((c === 0x7b /* { */ || c === 0x5b) /* [ */ && s.length >= 2) {
     try {
       return { kind: 'json', value: JSON.parse(s) }

@@ -20,6 +20,8 @@
  * - Tokens that are the same float printed differently, or the same instant stamped a moment
  *   later (values.ts), are equal; so are URLs whose query parameters come in another order.
  */
+
+import { canonicalMarkup } from './markup.ts'
 import type { Difference } from './model.ts'
 import type { CompareRules } from './rules.ts'
 import { diffSequences } from './sequence.ts'
@@ -78,8 +80,24 @@ export function compareText(
     displayPrefix: '',
   }
   const markup = isMarkup(a) && isMarkup(b)
-  const segsA = segments(mask(a, rules), markup)
-  const segsB = segments(mask(b, rules), markup)
+  let textA = mask(markup ? canonicalMarkup(a) : a, rules)
+  let textB = mask(markup ? canonicalMarkup(b) : b, rules)
+  const moved = movedLines(textA, textB)
+  if (moved) {
+    textA = moved.a
+    textB = moved.b
+    const recorded = ctx.record({
+      path: `${ctx.displayPrefix}line ${moved.firstNo}`,
+      key: `${ctx.keyPrefix} order`,
+      change: 'order',
+      reference: moved.firstText,
+      candidate: `${moved.count} line${moved.count === 1 ? '' : 's'} in another order`,
+      fingerprint: `o${ctx.keyPrefix} order`,
+    })
+    if (!recorded) return out
+  }
+  const segsA = segments(textA, markup)
+  const segsB = segments(textB, markup)
   const runs = diffSequences(
     segsA.map((s) => s.text),
     segsB.map((s) => s.text),
@@ -96,69 +114,92 @@ export function compareText(
     })
     return out
   }
-  const moved = markup ? undefined : movedLines(runs, segsA, segsB)
-  if (moved && moved.count > 0) {
-    const first = moved.first!
-    const recorded = ctx.record({
-      path: `${ctx.displayPrefix}line ${first.no}`,
-      key: `${ctx.keyPrefix} order`,
-      change: 'order',
-      reference: first.text,
-      candidate: `${moved.count} line${moved.count === 1 ? '' : 's'} in another order`,
-      fingerprint: `o${ctx.keyPrefix} order`,
-    })
-    if (!recorded) return out
-  }
   for (const run of runs) {
     if (run.op === 'equal') continue
-    let removed = segsA.slice(run.i, run.i + run.n)
-    let added = segsB.slice(run.j, run.j + run.m)
-    if (moved && moved.count > 0) {
-      removed = removed.filter((s) => !moved.a.has(s))
-      added = added.filter((s) => !moved.b.has(s))
-    }
+    const removed = segsA.slice(run.i, run.i + run.n)
+    const added = segsB.slice(run.j, run.j + run.m)
     if (!compareHunk(removed, added, segsA[run.i - 1], ctx)) break
   }
   return out
 }
 
+/** Content tokens a line needs before its moving means anything (`depth: 25` may recur by chance). */
+const MOVED_MIN_TOKENS = 3
+
+function distinctive(line: string): boolean {
+  let n = 0
+  for (const t of line.match(TOKEN) ?? []) if (/[\p{L}\p{N}]/u.test(t) && ++n >= MOVED_MIN_TOKENS) return true
+  return false
+}
+
 /**
  * Lines that moved: the same line removed in one place and added in another (rows of an export
- * in another order, entries of a status page listed from a hash map). They are one `order`
- * difference, and the rest is compared without them. Not in markup, where the same tag
- * (`</li>`) stands in many places and a match says nothing.
+ * or of a table in another order, events of a calendar, entries of a status page listed from a
+ * hash map). They are one `order` difference; they are blanked on both sides (line numbers
+ * stay), and the rest is compared without them. A move is anchored on a line of three words or
+ * more, and takes the identical lines around it along (an event's fields); a short line alone
+ * (`depth: 25`) recurs by chance. Undefined when nothing moved.
  */
 function movedLines(
-  runs: ReturnType<typeof diffSequences> & object,
-  segsA: Segment[],
-  segsB: Segment[],
-): { a: Set<Segment>; b: Set<Segment>; count: number; first: Segment | undefined } {
-  const addedByText = new Map<string, Segment[]>()
+  textA: string,
+  textB: string,
+): { a: string; b: string; count: number; firstNo: number; firstText: string } | undefined {
+  const linesA = textA.split('\n')
+  const linesB = textB.split('\n')
+  const keyA = linesA.map((l) => l.trim())
+  const keyB = linesB.map((l) => l.trim())
+  const runs = diffSequences(keyA, keyB, MAX_EDITS)
+  if (!runs) return undefined
+  // the non-blank lines of changed runs, on each side
+  const changedA = new Set<number>()
+  const changedB = new Set<number>()
+  const addedByText = new Map<string, number[]>()
   for (const run of runs) {
     if (run.op === 'equal') continue
+    for (let k = 0; k < run.n; k++) if (keyA[run.i + k] !== '') changedA.add(run.i + k)
     for (let k = 0; k < run.m; k++) {
-      const s = segsB[run.j + k]!
-      const list = addedByText.get(s.text)
-      if (list) list.push(s)
-      else addedByText.set(s.text, [s])
+      const j = run.j + k
+      if (keyB[j] === '') continue
+      changedB.add(j)
+      const list = addedByText.get(keyB[j]!)
+      if (list) list.push(j)
+      else addedByText.set(keyB[j]!, [j])
     }
   }
-  const a = new Set<Segment>()
-  const b = new Set<Segment>()
-  let first: Segment | undefined
-  if (addedByText.size === 0) return { a, b, count: 0, first }
-  for (const run of runs) {
-    if (run.op === 'equal') continue
-    for (let k = 0; k < run.n; k++) {
-      const s = segsA[run.i + k]!
-      const partner = addedByText.get(s.text)?.shift()
-      if (partner === undefined) continue
-      a.add(s)
-      b.add(partner)
-      first ??= s
+  if (addedByText.size === 0) return undefined
+  const matchedA = new Map<number, number>()
+  const matchedB = new Set<number>()
+  for (const i of changedA) {
+    if (!distinctive(keyA[i]!)) continue
+    const j = addedByText.get(keyA[i]!)?.find((x) => !matchedB.has(x))
+    if (j === undefined) continue
+    matchedA.set(i, j)
+    matchedB.add(j)
+  }
+  if (matchedA.size === 0) return undefined
+  for (const [i0, j0] of [...matchedA]) {
+    for (const step of [-1, 1]) {
+      for (let i = i0 + step, j = j0 + step; ; i += step, j += step) {
+        if (!changedA.has(i) || !changedB.has(j) || matchedA.has(i) || matchedB.has(j)) break
+        if (keyA[i] !== keyB[j]) break
+        matchedA.set(i, j)
+        matchedB.add(j)
+      }
     }
   }
-  return { a, b, count: a.size, first }
+  let first = Number.POSITIVE_INFINITY
+  for (const [i, j] of matchedA) {
+    first = Math.min(first, i)
+    linesA[i] = ''
+    linesB[j] = ''
+  }
+  return {
+    a: linesA.join('\n'),
+    b: linesB.join('\n'),
+    count: matchedA.size,
+    firstNo: first + 1,
+    firstText: keyA[first]!,
+  }
 }
 
 /**

@@ -314,6 +314,12 @@ export class Walk {
     cursor: RuleCursor,
     depth: number,
   ): Go {
+    if (a.kind === 'fields' && b.kind === 'fields' && a.label === b.label) {
+      this.#part(a.label)
+      const go = this.#value(a.value, b.value, cursor, depth)
+      this.#pop()
+      return go
+    }
     if ((a.kind === 'json' && b.kind === 'json') || (a.kind === 'b64json' && b.kind === 'b64json')) {
       this.#part(a.kind === 'json' ? '<json>' : '<base64>')
       const go = this.#value(a.value, b.value, cursor, depth)
