@@ -19,6 +19,7 @@ import { ABSENT, type Difference, type HeaderRepr } from './model.ts'
 import type { CompareRules } from './rules.ts'
 import { structure } from './structured-string.ts'
 import { compareHeaderText } from './text.ts'
+import { sameInstant } from './values.ts'
 import { Walk } from './walk.ts'
 
 /** Headers whose value is a comma-separated list of directives (RFC 9110 §5.6.1). */
@@ -88,7 +89,7 @@ export function compareHeaders(
       name === 'content-type'
         ? mediaType(a) === mediaType(b) || push(difference(name, name, 'value', joined(a), joined(b)))
         : name === 'set-cookie'
-          ? cookies(list(a), list(b), push)
+          ? cookies(list(a), list(b), clockWindowMs, push)
           : LIST_HEADERS.has(name)
             ? directives(name, joined(a), joined(b), rules, push)
             : value(name, a, b, rules, orderNoise, clockWindowMs, limit - out.length, push)
@@ -236,21 +237,46 @@ function sameNumeric(a: string, b: string, rules: CompareRules): boolean {
   return rules.floatTolerance > 0 && /^\d+\.\d+$/.test(a) && /^\d+\.\d+$/.test(b) && Number(a) === Number(b)
 }
 
-function cookies(a: string[], b: string[], push: (d: Difference) => boolean): boolean {
+interface Cookie {
+  value: string
+  attributes: string
+  /** Max-Age, as written */
+  maxAge: string | undefined
+  /** Expires, as written */
+  expires: string | undefined
+}
+
+/**
+ * Set-Cookie by cookie name (the order of the headers is not behaviour): its value, its
+ * attributes as a set, and its lifetime apart: Max-Age as a number (`set-cookie <name>
+ * max-age`: 1 year in seconds vs in milliseconds is a divergence; a lifetime the noise showed
+ * varying is not), Expires as a point in time (`set-cookie <name> expires`: now plus a lifetime,
+ * so the same lifetime stamped twice is equal).
+ */
+function cookies(a: string[], b: string[], clockWindowMs: number, push: (d: Difference) => boolean): boolean {
   const parse = (values: string[]) => {
-    const out = new Map<string, { value: string; attributes: string }>()
+    const out = new Map<string, Cookie>()
     for (const v of values) {
       const [pair = '', ...attrs] = v.split(';')
       const eq = pair.indexOf('=')
       const name = (eq < 0 ? pair : pair.slice(0, eq)).trim()
-      const attributes = attrs
-        .map((x) => x.trim())
-        // Expires and Max-Age follow the clock: compared as parts of their own below
-        .filter((x) => x && !/^(expires|max-age)=/i.test(x))
-        .map((x) => x.toLowerCase())
-        .sort()
-        .join('; ')
-      out.set(name, { value: eq < 0 ? '' : pair.slice(eq + 1).trim(), attributes })
+      let maxAge: string | undefined
+      let expires: string | undefined
+      const rest: string[] = []
+      for (const raw of attrs) {
+        const x = raw.trim()
+        if (!x) continue
+        const m = /^(expires|max-age)\s*=\s*(.*)$/i.exec(x)
+        if (m?.[1]!.toLowerCase() === 'max-age') maxAge = m[2]!
+        else if (m) expires = m[2]!
+        else rest.push(x.toLowerCase())
+      }
+      out.set(name, {
+        value: eq < 0 ? '' : pair.slice(eq + 1).trim(),
+        attributes: rest.sort().join('; '),
+        maxAge,
+        expires,
+      })
     }
     return out
   }
@@ -268,6 +294,10 @@ function cookies(a: string[], b: string[], push: (d: Difference) => boolean): bo
       const at = `${where} attributes`
       if (!push(difference(at, at, 'value', x.attributes, y.attributes))) return false
     }
+    if (!lifetime(`${where} max-age`, x.maxAge, y.maxAge, (p, q) => Number(p) === Number(q), push))
+      return false
+    const sameExpiry = (p: string, q: string) => sameInstant(p, q, clockWindowMs)
+    if (!lifetime(`${where} expires`, x.expires, y.expires, sameExpiry, push)) return false
   }
   for (const [name, y] of cb) {
     if (ca.has(name)) continue
@@ -275,6 +305,22 @@ function cookies(a: string[], b: string[], push: (d: Difference) => boolean): bo
     if (!push(difference(where, where, 'added', ABSENT, y.value))) return false
   }
   return true
+}
+
+/** One lifetime attribute of a cookie: present on one side only, or different. */
+function lifetime(
+  where: string,
+  a: string | undefined,
+  b: string | undefined,
+  same: (a: string, b: string) => boolean,
+  push: (d: Difference) => boolean,
+): boolean {
+  if (a === b) return true
+  if (a === undefined) return push(difference(where, where, 'added', ABSENT, b))
+  if (b === undefined) return push(difference(where, where, 'missing', a, ABSENT))
+  if (same(a, b)) return true
+  const asNumber = (v: string) => (/^-?\d+$/.test(v) ? Number(v) : v)
+  return push(difference(where, where, 'value', asNumber(a), asNumber(b)))
 }
 
 /** Any other header: one value (URLs and structured values part by part), or a list by position. */

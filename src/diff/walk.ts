@@ -217,8 +217,9 @@ export class Walk {
         this.#rollback(mark, truncatedBefore)
         return this.#record('order', a, b)
       }
-      const pairs = pairById(a, b)
-      if (pairs && (pairs.reordered || a.length !== b.length)) {
+      const pairs = pairById(a, b) ?? pairByHead(a, b)
+      // reordered, or shifted (a list whose window slid: the same items at other indices)
+      if (pairs && (pairs.reordered || a.length !== b.length || pairs.pairs.some(([i, j]) => i !== j))) {
         this.#rollback(mark, truncatedBefore)
         return this.#paired(a, b, cursor, depth, pairs, pairs.reordered)
       }
@@ -544,16 +545,62 @@ interface Pairing {
   reordered: boolean
 }
 
+/** Members of an object used as a composite id at most (a label set: `{"code": "500"}`). */
+const MAX_ID_MEMBERS = 8
+
 function idOf(element: unknown, field: string): string | undefined {
   if (typeof element !== 'object' || element === null || Array.isArray(element)) return undefined
   const v = (element as Record<string, unknown>)[field]
-  return typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint' ? String(v) : undefined
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'bigint') return String(v)
+  // a small object of plain values is a composite id: a metric's labels, a (region, zone) pair
+  if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+    const values = Object.values(v)
+    if (values.length === 0 || values.length > MAX_ID_MEMBERS) return undefined
+    if (values.some((x) => typeof x === 'object' && x !== null)) return undefined
+    return `\u0001${canonical(v)}`
+  }
+  return undefined
+}
+
+/** The head of a tuple (`[1796180100, "332.9"]`: a series point's time), its key. */
+function headOf(element: unknown): string | undefined {
+  if (!Array.isArray(element) || element.length < 2) return undefined
+  const h = element[0]
+  return typeof h === 'string' || typeof h === 'number' ? String(h) : undefined
+}
+
+/**
+ * Pairs the tuples of two arrays by their heads (`[time, value]` points of a series whose
+ * window slid between the two calls): heads distinct on each side, half or more of them shared.
+ */
+function pairByHead(a: unknown[], b: unknown[]): Pairing | undefined {
+  if (a.length === 0 || b.length === 0 || headOf(a[0]) === undefined) return undefined
+  const heads = (list: unknown[]) => {
+    const out = new Set<string>()
+    for (const x of list) {
+      const h = headOf(x)
+      if (h === undefined || out.has(h)) return undefined
+      out.add(h)
+    }
+    return out
+  }
+  const ha = heads(a)
+  const hb = ha && heads(b)
+  if (!ha || !hb) return undefined
+  let common = 0
+  for (const h of ha) if (hb.has(h)) common++
+  if (common * 2 < Math.max(ha.size, hb.size)) return undefined
+  return pairByKey(a, b, headOf)
 }
 
 function pairByField(a: unknown[], b: unknown[], field: string): Pairing {
+  return pairByKey(a, b, (x) => idOf(x, field))
+}
+
+function pairByKey(a: unknown[], b: unknown[], key: (x: unknown) => string | undefined): Pairing {
   const index = new Map<string, number[]>()
   b.forEach((y, j) => {
-    const id = idOf(y, field) ?? `\u0000${canonical(y)}`
+    const id = key(y) ?? `\u0000${canonical(y)}`
     const list = index.get(id)
     if (list) list.push(j)
     else index.set(id, [j])
@@ -561,7 +608,7 @@ function pairByField(a: unknown[], b: unknown[], field: string): Pairing {
   const pairs: [number, number][] = []
   const onlyA: number[] = []
   a.forEach((x, i) => {
-    const id = idOf(x, field) ?? `\u0000${canonical(x)}`
+    const id = key(x) ?? `\u0000${canonical(x)}`
     const j = index.get(id)?.shift()
     if (j === undefined) onlyA.push(i)
     else pairs.push([i, j])
@@ -614,7 +661,7 @@ function distinctIds(list: unknown[], field: string): Set<string> | undefined {
 
 /** Pairs elements by id where there is one, else each with its most alike counterpart. */
 function pairAny(a: unknown[], b: unknown[]): Pairing {
-  const byId = pairById(a, b)
+  const byId = pairById(a, b) ?? pairByHead(a, b)
   if (byId) return byId
   const canonA = a.map((x) => canonical(x))
   const canonB = b.map((y) => canonical(y))

@@ -105,3 +105,42 @@ test('only differing names are listed, once, with body differences alongside', (
   assert.deepEqual(divergence?.headers, ['x-b'])
   assert.equal(divergence?.body?.kind, 'json')
 })
+
+test('a cookie lifetime: Max-Age as a number, Expires as a point in time stamped a moment later', () => {
+  const cookies = (v: string | string[]) => rawLeg('x', { headers: { 'set-cookie': v } })
+  const opts = options({ compareHeaders: ['set-cookie'] })
+  const at = (ms: number) => new Date(ms).toUTCString()
+  const now = Date.now()
+  // the same lifetime, stamped twice
+  assert.equal(
+    compare(
+      cookies(`s=1; Expires=${at(now + 3_600_000)}`),
+      cookies(`s=1; Expires=${at(now + 3_600_400)}`),
+      opts,
+    ),
+    null,
+  )
+  assert.equal(
+    compare(cookies('locale=en; Max-Age=31536000'), cookies('locale=en; Max-Age=31536000'), opts),
+    null,
+  )
+  // a year in milliseconds instead of seconds; a session cookie that became persistent
+  assert.deepEqual(
+    compare(cookies('locale=en; Max-Age=31536000'), cookies('locale=en; Max-Age=31536000000'), opts)
+      ?.header_paths,
+    [{ path: 'set-cookie locale max-age', reference: 31536000, candidate: 31536000000, change: 'value' }],
+  )
+  assert.equal(
+    compare(cookies('s=1'), cookies('s=1; Max-Age=60'), opts)?.header_paths?.[0]?.path,
+    'set-cookie s max-age',
+  )
+  // an hour became a day
+  assert.equal(
+    compare(
+      cookies(`s=1; Expires=${at(now + 3_600_000)}`),
+      cookies(`s=1; Expires=${at(now + 86_400_000)}`),
+      opts,
+    )?.header_paths?.[0]?.path,
+    'set-cookie s expires',
+  )
+})
