@@ -13,8 +13,9 @@
 import { isUtf8 } from 'node:buffer'
 import { hash } from 'node:crypto'
 import { type DecodeFailure, decodeBody, isJsonContentType, NOT_JSON, parseJsonBody } from './content.ts'
+import { csvRecords, isCsvType } from './csv.ts'
 import { fingerprint } from './fingerprint.ts'
-import { compareHeaders } from './headers.ts'
+import { compareHeaders, mediaType } from './headers.ts'
 import {
   ABSENT,
   type Difference,
@@ -236,7 +237,11 @@ function compareContent(
   const textA = asText(typeA, a)
   const textB = textA === undefined ? undefined : asText(typeB, b)
   if (textA !== undefined && textB !== undefined) {
-    const text = compareText(textA, textB, rules, clockWindowMs, limit)
+    // CSV: a record whose quoted fields hold line breaks is one line (csv.ts)
+    const csv = isCsvType(mediaType(typeA ?? '')) && isCsvType(mediaType(typeB ?? ''))
+    const text = csv
+      ? compareText(csvRecords(textA), csvRecords(textB), rules, clockWindowMs, limit)
+      : compareText(textA, textB, rules, clockWindowMs, limit)
     if (text.differences.length === 0 && !text.truncated) return undefined
     const differences = place === BODY ? text.differences : text.differences.map((d) => relocate(d, place))
     return { kind: 'text', differences, truncated: text.truncated }

@@ -168,6 +168,7 @@ function movedLines(
   }
   if (addedByText.size === 0) return undefined
   const matchedA = new Map<number, number>()
+  const keyed = keyedRows(keyA, keyB, changedA, changedB)
   const matchedB = new Set<number>()
   for (const i of changedA) {
     if (!distinctive(keyA[i]!)) continue
@@ -176,7 +177,7 @@ function movedLines(
     matchedA.set(i, j)
     matchedB.add(j)
   }
-  if (matchedA.size === 0) return undefined
+  if (matchedA.size === 0 && keyed.size === 0) return undefined
   for (const [i0, j0] of [...matchedA]) {
     for (const step of [-1, 1]) {
       for (let i = i0 + step, j = j0 + step; ; i += step, j += step) {
@@ -193,13 +194,69 @@ function movedLines(
     linesA[i] = ''
     linesB[j] = ''
   }
+  // rows that moved and changed (a fresh timestamp in each): the candidate's rows put back in
+  // the reference's order, in the slots they hold, so that they compare row by row
+  let moves = matchedA.size
+  const rows = [...keyed].filter(([i, j]) => !matchedA.has(i) && !matchedB.has(j))
+  const slots = rows.map(([, j]) => j).sort((x, y) => x - y)
+  const inOrder = rows.sort((x, y) => x[0] - y[0])
+  const taken = inOrder.map(([, j]) => linesB[j]!)
+  inOrder.forEach(([i, j], k) => {
+    if (slots[k] === j) return
+    moves++
+    first = Math.min(first, i)
+    linesB[slots[k]!] = taken[k]!
+  })
+  if (moves === 0) return undefined
   return {
     a: linesA.join('\n'),
     b: linesB.join('\n'),
-    count: matchedA.size,
+    count: moves,
     firstNo: first + 1,
     firstText: keyA[first]!,
   }
+}
+
+/** A line's key: its first token that reads as an id (`T-706259`, `SKU-3`, `4711`; not a `NAME:value` property). */
+function rowKey(line: string): string | undefined {
+  for (const t of line.match(TOKEN) ?? []) {
+    if (t.length >= 3 && /\d/.test(t) && /^[\p{L}\p{N}_.#-]+$/u.test(t)) return t
+    if (/[\p{L}\p{N}]/u.test(t)) return undefined
+  }
+  return undefined
+}
+
+/**
+ * Changed lines of the two sides that share a key, when the key starts one line only on each
+ * side: the same row, moved, perhaps changed. Index in A → index in B.
+ */
+function keyedRows(
+  keyA: string[],
+  keyB: string[],
+  changedA: Set<number>,
+  changedB: Set<number>,
+): Map<number, number> {
+  const index = (keys: string[], changed: Set<number>) => {
+    const out = new Map<string, number>()
+    const seen = new Set<string>()
+    for (let i = 0; i < keys.length; i++) {
+      const k = rowKey(keys[i]!)
+      if (k === undefined) continue
+      if (seen.has(k)) out.delete(k)
+      else if (changed.has(i)) out.set(k, i)
+      seen.add(k)
+    }
+    return out
+  }
+  const out = new Map<number, number>()
+  const ia = index(keyA, changedA)
+  if (ia.size === 0) return out
+  const ib = index(keyB, changedB)
+  for (const [k, i] of ia) {
+    const j = ib.get(k)
+    if (j !== undefined) out.set(i, j)
+  }
+  return out
 }
 
 /**
