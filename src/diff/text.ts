@@ -123,13 +123,22 @@ export function compareText(
   return out
 }
 
-/** Content tokens a line needs before its moving means anything (`depth: 25` may recur by chance). */
+/**
+ * Content tokens a line needs before its moving means anything: three, or two words on a line of
+ * twelve characters or more (`depth: 25` and `status: ok` may recur by chance).
+ */
 const MOVED_MIN_TOKENS = 3
 
 function distinctive(line: string): boolean {
   let n = 0
-  for (const t of line.match(TOKEN) ?? []) if (/[\p{L}\p{N}]/u.test(t) && ++n >= MOVED_MIN_TOKENS) return true
-  return false
+  let words = 0
+  for (const t of line.match(TOKEN) ?? []) {
+    if (!/[\p{L}\p{N}]/u.test(t)) continue
+    if (++n >= MOVED_MIN_TOKENS) return true
+    if (/\p{L}/u.test(t)) words++
+  }
+  // or two words on a line of some length (`- [Performance](#performance)`, a heading)
+  return words >= 2 && line.length >= 12
 }
 
 /**
@@ -181,6 +190,8 @@ function movedLines(
   for (const [i0, j0] of [...matchedA]) {
     for (const step of [-1, 1]) {
       for (let i = i0 + step, j = j0 + step; ; i += step, j += step) {
+        // a blank line on both sides: the block goes on past it (a heading, then its entries)
+        if (keyA[i] === '' && keyB[j] === '') continue
         if (!changedA.has(i) || !changedB.has(j) || matchedA.has(i) || matchedB.has(j)) break
         if (keyA[i] !== keyB[j]) break
         matchedA.set(i, j)

@@ -86,3 +86,27 @@ test('rows in another order are one order difference; the noise that showed it e
     'a changed total in reordered rows is a divergence',
   )
 })
+
+test('markdown sections in another order, with their headings, are one order difference', () => {
+  const md = (sections: [string, string[]][]) =>
+    rawLeg(
+      `# Release 1.38\n\n## Contents\n\n${sections.map(([h]) => `- [${h}](#${h.toLowerCase().replace(/ /g, '-')})`).join('\n')}\n\n${sections
+        .map(([h, items]) => `## ${h}\n\n${items.map((i) => `- ${i}`).join('\n')}\n`)
+        .join('\n')}`,
+      { headers: { 'content-type': 'text/markdown' } },
+    )
+  const bug: [string, string[]] = [
+    'Bug fixes',
+    ['Fix VAT rounding (#1313)', 'Fix double charge on retry (#1315)'],
+  ]
+  const perf: [string, string[]] = ['Performance', ['Index orders by day (#1331)']]
+  const docs: [string, string[]] = [
+    'Documentation',
+    ['Add migration guide (#1359)', 'Update API examples (#1394)'],
+  ]
+  const d = compare(md([bug, perf, docs]), md([docs, bug, perf]), rules, new NoiseModel(100))
+  assert.deepEqual(
+    d?.differences.map((x) => x.change),
+    ['order'],
+  )
+})
