@@ -53,9 +53,9 @@ function namespacePrefixes(text: string): Map<string, string> | undefined {
     if (!byPrefix.has(prefix)) byPrefix.set(prefix, m[2] ?? m[3] ?? '')
   }
   if (byPrefix.size === 0) return undefined
-  const uris = [...new Set(byPrefix.values())].sort()
+  const numbered = new Map([...new Set(byPrefix.values())].sort().map((uri, n) => [uri, `ns${n}`]))
   const out = new Map<string, string>()
-  for (const [prefix, uri] of byPrefix) out.set(prefix, `ns${uris.indexOf(uri)}`)
+  for (const [prefix, uri] of byPrefix) out.set(prefix, numbered.get(uri)!)
   return out
 }
 
