@@ -91,7 +91,9 @@ export function suggest(p: PlaceNoise): string {
   const area = p.key.slice(0, space)
   const where = p.key.slice(space + 1)
   if (area === 'json') {
-    const path = where.replace(/<(url|jwt|json)>/g, '')
+    if (where.endsWith('<name>'))
+      return '# entries of this map are named by generated ids: their names are noise; no rule needed'
+    const path = where.replace(/<(url|jwt|json|base64|traceparent)>/g, '')
     if ((p.changes & CHANGE_BITS.order) !== 0 && p.changes === CHANGE_BITS.order)
       return `unordered = [${toml(path)}]`
     if (p.changes === CHANGE_BITS.value && p.maxDelta > 0 && !(p.instants && p.maxInstantDelta > 0)) {
@@ -109,6 +111,7 @@ export function suggest(p: PlaceNoise): string {
     return `text_masks = [${literal(`(?<=${escapeRegex(directive)}=)[^,;\\s]*`)}]`
   }
   if (area === 'text') {
+    if (where === 'order') return '# lines come in another order here (rows, entries): no rule needed'
     const after = /after ("(?:[^"\\]|\\.)*")$/.exec(p.path)
     if (after) {
       const context = JSON.parse(after[1]!) as string

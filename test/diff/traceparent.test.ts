@@ -37,3 +37,19 @@ test('W3C trace context is compared by field: a fresh span id is noise, a droppe
     judge(tp('01', hex(32))).some(([p, noise]) => p === '$.traceparent<traceparent>.trace_id' && !noise),
   )
 })
+
+test('GET /noise suggests rules that reach inside structured strings, and none where no rule is needed', async () => {
+  const { suggest } = await import('../../src/diff/noise-report.ts')
+  const place = (key: string, path: string) => {
+    const p = new NoiseModel(10).place(key, path)!
+    p.changes = 1
+    return p
+  }
+  assert.equal(
+    suggest(place('json $.traceparent<traceparent>.parent_id', '$.traceparent')),
+    'ignore = ["$.traceparent.parent_id"]',
+  )
+  assert.equal(suggest(place('json $.state<base64>.nonce', '$.state')), 'ignore = ["$.state.nonce"]')
+  assert.match(suggest(place('json $.jobs.*<name>', "$.jobs['x']<name>")), /^# .*no rule needed/)
+  assert.match(suggest(place('text order', 'line 3')), /^# .*no rule needed/)
+})
