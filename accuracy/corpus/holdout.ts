@@ -10,6 +10,7 @@ import { cents, orderLines, product, user } from './catalog.ts'
 import { epochSeconds, pastInstant } from './clock.ts'
 import { HOLDOUT_2 } from './holdout-2.ts'
 import { HOLDOUT_3 } from './holdout-3.ts'
+import { HOLDOUT_4 } from './holdout-4.ts'
 import { BigJson, esc, json, type Kind, text } from './kind.ts'
 import { segment } from './kinds/commerce.ts'
 import { jsonBody, type Reply } from './node.ts'
@@ -823,5 +824,8 @@ const FIRST: readonly Kind[] = [
   batchMultipart,
 ]
 
-/** Every holdout kind: the first batch, then the second (corpus/holdout-2.ts) and third (corpus/holdout-3.ts). */
-export const HOLDOUT: readonly Kind[] = [...FIRST, ...HOLDOUT_2, ...HOLDOUT_3]
+/**
+ * Every holdout kind: the first batch, then the second (corpus/holdout-2.ts), third
+ * (corpus/holdout-3.ts) and fourth (corpus/holdout-4.ts).
+ */
+export const HOLDOUT: readonly Kind[] = [...FIRST, ...HOLDOUT_2, ...HOLDOUT_3, ...HOLDOUT_4]
