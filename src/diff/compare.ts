@@ -537,13 +537,16 @@ function sameValue(x: string | string[] | undefined, y: string | string[] | unde
  * The structured divergence of a comparison: the differences noise does not explain first (they
  * make the fingerprint), then the explained ones, each marked; header names and listed paths
  * capped by `maxPaths`. `explained[i]` says whether noise explains `comparison.differences[i]`.
- * When every difference is explained (and no status or leg differs), `noise_only` is set.
+ * When every difference is explained (and no leg failed, and the statuses are the same or a pair
+ * the noise showed), `noise_only` is set.
  */
 export function toDivergence(
   comparison: Comparison,
   route: string,
   maxPaths: number,
   explained?: readonly boolean[],
+  /** the noise showed this pair of statuses too (noise-apply.ts explainStatus) */
+  statusExplained = false,
 ): Divergence {
   const { error, status } = comparison
   if (error) return { error, fingerprint: fingerprint(route, { error }, undefined) }
@@ -596,8 +599,10 @@ export function toDivergence(
   }
   const explainedCount = explained ? comparison.differences.filter((_, i) => isNoise(i)).length : 0
   if (explainedCount > 0) divergence.explained = explainedCount
-  const onlyNoise = !status && headerNames.length === 0 && (comparison.body === undefined || bodyNoise)
-  if (onlyNoise && explainedCount > 0) divergence.noise_only = true
+  const onlyNoise =
+    (!status || statusExplained) && headerNames.length === 0 && (comparison.body === undefined || bodyNoise)
+  if (onlyNoise && (explainedCount > 0 || (status !== undefined && statusExplained)))
+    divergence.noise_only = true
   // The fingerprint groups by what noise does not explain: noise never splits a group.
   const forPrint: Omit<Divergence, 'fingerprint'> = { ...divergence }
   if (forPrint.body && bodyNoise) delete forPrint.body

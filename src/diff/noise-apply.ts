@@ -30,7 +30,7 @@
 import type { Comparison } from './compare.ts'
 import type { Difference } from './model.ts'
 import { typePair } from './noise-learn.ts'
-import { CHANGE_BITS, type NoiseModel, type PlaceNoise } from './noise-model.ts'
+import { CHANGE_BITS, type NoiseModel, type PlaceNoise, statusPair, statusPrefix } from './noise-model.ts'
 import {
   coarseClass,
   instantDelta,
@@ -57,12 +57,23 @@ export interface ExplainContext {
 
 /** For each difference of `comparison`, whether the learned noise explains it. */
 export function explainNoise(model: NoiseModel, comparison: Comparison, context: ExplainContext): boolean[] {
+  const { status } = comparison
+  const prefix = status ? statusPrefix(statusPair(status.reference, status.candidate)) : ''
   return comparison.differences.map((d) => {
-    const place = model.get(d.key)
+    const place = model.get(prefix + d.key)
     return (
       place !== undefined && explains(place, d, { ...context, samples: context.samples ?? model.samples })
     )
   })
+}
+
+/**
+ * Whether the statuses of `comparison` are the same, or a pair the reference and the secondary
+ * have answered too (below 500: `200` against `202` when a render missed its budget).
+ */
+export function explainStatus(model: NoiseModel, comparison: Comparison): boolean {
+  const { status } = comparison
+  return status === undefined || model.statusPairs.has(statusPair(status.reference, status.candidate))
 }
 
 /**

@@ -5,12 +5,23 @@
  * differed: which kind of change, the shapes of the strings, how far numbers and points in time
  * moved, which lengths an array took.
  *
- * Nothing is learned from a pair whose secondary failed or answered another status: a secondary
- * in trouble is not the reference's noise, and learning it would hide real regressions.
+ * Nothing is learned from a pair whose secondary failed, or where either answered 5xx against
+ * another status: a secondary in trouble is not the reference's noise, and learning it would
+ * hide real regressions. Two statuses below 500 (`200` ready against `202` pending) are the
+ * route's noise: the pair is kept (NoiseModel.statusPairs) and its differences are learned
+ * apart, under the pair (noise-model.ts statusPrefix).
  */
 import type { Comparison } from './compare.ts'
 import { ABSENT, type Difference } from './model.ts'
-import { CHANGE_BITS, MAX_CLASSES, NoiseModel, type PlaceNoise } from './noise-model.ts'
+import {
+  CHANGE_BITS,
+  MAX_CLASSES,
+  MAX_STATUS_PAIRS,
+  NoiseModel,
+  type PlaceNoise,
+  statusPair,
+  statusPrefix,
+} from './noise-model.ts'
 import { coarseClass, instantDelta, jsonType, numericValue, stringClass } from './values.ts'
 
 /** Learns from the comparison of the reference with the secondary (null: they were equal). */
@@ -19,13 +30,31 @@ export function learnNoise(model: NoiseModel, comparison: Comparison | null, now
     model.samples++
     return
   }
-  if (comparison.error || comparison.status) {
+  if (comparison.error) {
     model.skipped++
     return
   }
+  let prefix = ''
+  if (comparison.status) {
+    const { reference: r, candidate: s } = comparison.status
+    // a failing secondary teaches nothing about the route's answers
+    if (r >= 500 || s >= 500) {
+      model.skipped++
+      return
+    }
+    const pair = statusPair(r, s)
+    if (!model.statusPairs.has(pair)) {
+      if (model.statusPairs.size >= MAX_STATUS_PAIRS) {
+        model.skipped++
+        return
+      }
+      model.statusPairs.add(pair)
+    }
+    prefix = statusPrefix(pair)
+  }
   model.samples++
   for (const d of comparison.differences) {
-    const place = model.place(d.key, d.path)
+    const place = model.place(prefix + d.key, d.path)
     if (place) learnOne(place, d, now)
   }
 }

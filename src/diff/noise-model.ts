@@ -64,12 +64,36 @@ export interface PlaceNoise {
   lastSeen: number
 }
 
+/** Status pairs kept per route (sorted `200|202`); beyond it new pairs are not learned. */
+export const MAX_STATUS_PAIRS = 16
+
+/** `200|202`: a pair of statuses, either way round. */
+export function statusPair(a: number, b: number): string {
+  return a < b ? `${a}|${b}` : `${b}|${a}`
+}
+
+/**
+ * Places learned from a pair whose statuses differ (`202 pending` against `200 ready`) are kept
+ * apart, under `when <pair> `, and explain only a candidate pair with the same two statuses:
+ * what a pending answer lacks says nothing of what a ready one may lack.
+ */
+export function statusPrefix(pair: string): string {
+  return `when ${pair} `
+}
+
+/** A place's key without its status prefix. */
+export function unprefixed(key: string): string {
+  return key.startsWith('when ') ? key.slice(key.indexOf(' ', 5) + 1) : key
+}
+
 export class NoiseModel {
   readonly maxPlaces: number
   /** reference/secondary pairs learned from */
   samples = 0
-  /** pairs not learned from: the secondary failed, or answered another status */
+  /** pairs not learned from: the secondary failed (or answered 5xx against another status) */
   skipped = 0
+  /** statuses the reference and the secondary answered differently, below 500 (`200|202`) */
+  readonly statusPairs = new Set<string>()
   /** places not learned because the model was full */
   overflow = 0
   readonly #places = new Map<string, PlaceNoise>()

@@ -4,7 +4,7 @@
  * secondary, or to stop paying for one). Suggestions are a starting point: read them before
  * pasting, a rule silences that place for every request of the route.
  */
-import { CHANGE_BITS, type NoiseModel, type PlaceNoise } from './noise-model.ts'
+import { CHANGE_BITS, type NoiseModel, type PlaceNoise, unprefixed } from './noise-model.ts'
 
 export interface PlaceReport {
   /** the generalised location */
@@ -29,8 +29,10 @@ export interface PlaceReport {
 export interface NoiseReport {
   /** pairs of reference and secondary learned from */
   samples: number
-  /** pairs not learned from (the secondary failed, or answered another status) */
+  /** pairs not learned from (the secondary failed, or either answered 5xx against another status) */
   skipped: number
+  /** statuses the reference and the secondary answered differently (`200|202`) */
+  status_pairs: string[]
   places: number
   max_places: number
   /** places not learned because the model was full */
@@ -50,13 +52,15 @@ export function noiseReport(model: NoiseModel, limit = 200, secret: SecretPlace 
   return {
     samples: model.samples,
     skipped: model.skipped,
+    status_pairs: [...model.statusPairs].sort(),
     places: model.size,
     max_places: model.maxPlaces,
     overflow: model.overflow,
     noise: places.map((p) => {
       const r = report(p)
       // text places have no names to judge by: their tokens are never shown
-      if (p.key.startsWith('text ') || secret(p.key)) r.examples = r.examples.length > 0 ? ['[REDACTED]'] : []
+      if (unprefixed(p.key).startsWith('text ') || secret(unprefixed(p.key)))
+        r.examples = r.examples.length > 0 ? ['[REDACTED]'] : []
       return r
     }),
   }
@@ -87,6 +91,7 @@ const literal = (s: string) => (s.includes("'") ? JSON.stringify(s) : `'${s}'`)
 const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
 
 export function suggest(p: PlaceNoise): string {
+  if (p.key !== unprefixed(p.key)) return suggest({ ...p, key: unprefixed(p.key) })
   const space = p.key.indexOf(' ')
   const area = p.key.slice(0, space)
   const where = p.key.slice(space + 1)
@@ -174,6 +179,7 @@ export function mergeNoiseReports(reports: readonly NoiseReport[]): NoiseReport 
   return {
     samples: reports.reduce((n, r) => n + r.samples, 0),
     skipped: reports.reduce((n, r) => n + r.skipped, 0),
+    status_pairs: [...new Set(reports.flatMap((r) => r.status_pairs ?? []))].sort(),
     places: places.size,
     max_places: Math.max(0, ...reports.map((r) => r.max_places)),
     overflow: reports.reduce((n, r) => n + r.overflow, 0),

@@ -323,6 +323,8 @@ export function stringClass(s: string): string {
   if (s.length === 0) return 'empty'
   if (MARKERS.has(s)) return `marker:${s}`
   if (s.length === 36) {
+    // the nil UUID is a default left in place, not an id
+    if (s === NIL_UUID) return 'marker:nil-uuid'
     if (UUID.test(s)) return 'uuid'
     if (UUID_UPPER.test(s)) return 'UUID'
   }
@@ -348,7 +350,8 @@ export function stringClass(s: string): string {
     if (/\d/.test(s) || (lower && upper)) {
       // one case only: a format (ULIDs, base32 ids, lower-case base36 ids), unless the token
       // is short enough for a random mixed-case one to have missed a case by chance
-      if (s.length < TOKEN_CASE_LENGTH || (lower && upper)) return 'token'
+      // base64 padding (`==`) is part of the format: a token that lost it is another encoding
+      if (s.length < TOKEN_CASE_LENGTH || (lower && upper)) return s.endsWith('=') ? 'token=' : 'token'
       return upper ? 'token:A9' : 'token:a9'
     }
   }
@@ -367,10 +370,11 @@ export function stringClass(s: string): string {
  * in 30 000 to 50 000 draws; one of 16, once in 5 000.
  */
 const TOKEN_CASE_LENGTH = 20
+const NIL_UUID = '00000000-0000-0000-0000-000000000000'
 
 /** Classes with a name of their own (not a shape): they have no coarser form. */
 const NAMED_CLASS =
-  /^(?:empty|marker:|uuid$|UUID$|datetime:|httpdate$|int$|decimal:|hex:|HEX:|token$|token:|email$|[rR]elative|text$)/
+  /^(?:empty|marker:|uuid$|UUID$|datetime:|httpdate$|int$|decimal:|hex:|HEX:|token=?$|token:|email$|[rR]elative|text$)/
 
 const UUID_ANYWHERE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 const ALNUM_RUN = /[\p{L}\p{N}]+/gu
@@ -411,7 +415,7 @@ function run(r: string): string {
  */
 export function coarseClass(cls: string): string {
   // a place that showed tokens of two cases (or cases mixed) takes a token of any case
-  if (cls.startsWith('token:')) return 'token'
+  if (cls.startsWith('token:') || cls === 'token=') return 'token'
   if (NAMED_CLASS.test(cls)) return cls
   return cls.replace(/\{uuid\}|\{hex\}|\{an\}|Aa|A\+|aA|[a9A]/g, 'w')
 }

@@ -115,7 +115,7 @@ export function createMetrics(registry: Registry = new Registry()) {
     }),
     noisePairs: new Counter({
       name: 'miffy_noise_pairs_total',
-      help: 'Pairs of reference and secondary answers by route: learned from, or skipped (the secondary failed or answered another status)',
+      help: 'Pairs of reference and secondary answers by route: learned from, or skipped (the secondary failed, or either answered 5xx against another status)',
       labelNames: ['route', 'result'] as const,
       registers: [registry],
       collect() {

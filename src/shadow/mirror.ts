@@ -20,7 +20,7 @@ import type { Logger } from 'pino'
 import type { Dispatcher } from 'undici'
 import { type Comparison, compare, toDivergence } from '../diff/compare.ts'
 import type { LegResult } from '../diff/model.ts'
-import { explainNoise } from '../diff/noise-apply.ts'
+import { explainNoise, explainStatus } from '../diff/noise-apply.ts'
 import { learnNoise } from '../diff/noise-learn.ts'
 import type { Captured } from '../proxy/capture.ts'
 import type { Capture, Forwarded } from '../proxy/forward.ts'
@@ -337,7 +337,13 @@ export class Mirror {
       noise.samples > 0 && outcome === 'diverged' && ref.leg.ok && c.ok
         ? explainNoise(noise, comparison, { clockWindowMs: Math.max(ref.leg.durationMs, c.durationMs) })
         : undefined
-    const divergence = toDivergence(comparison, route, exp.compare.maxPaths, explained)
+    const divergence = toDivergence(
+      comparison,
+      route,
+      exp.compare.maxPaths,
+      explained,
+      explained !== undefined && explainStatus(noise, comparison),
+    )
     if (divergence.noise_only) {
       ctx.ledger.outcome(route, 'noise')
       if (!exp.publishNoise) return

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { compare, toDivergence } from '../../src/diff/compare.ts'
 import type { LegResult } from '../../src/diff/model.ts'
-import { explainNoise } from '../../src/diff/noise-apply.ts'
+import { explainNoise, explainStatus } from '../../src/diff/noise-apply.ts'
 import { learnNoise } from '../../src/diff/noise-learn.ts'
 import { NoiseModel } from '../../src/diff/noise-model.ts'
 import { jsonLeg, options, rawLeg } from './legs.ts'
@@ -337,4 +337,68 @@ test('a per-node number (each instance its own, steady) takes any value of the s
     doc({ views: 10_001 + 2 * i }),
   ])
   assert.ok(!judgeWith(shared, doc({ views: 10_030 }), doc({ views: 12 }))?.noise_only)
+})
+
+test('statuses the secondary answered too (200 ready, 202 pending) are noise, learned apart from same-status pairs', () => {
+  const ready = () => jsonLeg({ status: 'ready', url: '/r/1.png', bytes: 10982 })
+  const pending = () =>
+    jsonLeg({ status: 'pending', job_id: crypto.randomUUID(), poll_after_ms: 500 }, { status: 202 })
+  const model = new NoiseModel(100)
+  for (let i = 0; i < 10; i++) {
+    learnNoise(model, compare(ready(), pending(), rules, model))
+    learnNoise(model, compare(ready(), ready(), rules, model))
+  }
+  assert.deepEqual([...model.statusPairs], ['200|202'])
+  const judgeStatus = (r: LegResult, c: LegResult) => {
+    const comparison = compare(r, c, rules, model)
+    if (comparison === null) return null
+    return toDivergence(
+      comparison,
+      rules.route,
+      20,
+      explainNoise(model, comparison, { clockWindowMs: 5 }),
+      explainStatus(model, comparison),
+    )
+  }
+  assert.equal(judgeStatus(ready(), pending())?.noise_only, true)
+  // what a pending answer lacks says nothing of a ready one
+  const lost = judgeStatus(ready(), jsonLeg({ status: 'ready', url: '/r/1.png' }))
+  assert.ok(lost && !lost.noise_only, 'a ready answer without bytes is a divergence')
+  // a status the noise never showed; and 5xx is never learned
+  assert.ok(!judgeStatus(ready(), jsonLeg({ error: 'boom' }, { status: 500 }))?.noise_only)
+  const before = model.skipped
+  learnNoise(model, compare(ready(), jsonLeg({ error: 'boom' }, { status: 503 }), rules, model))
+  assert.equal(model.skipped, before + 1)
+  assert.deepEqual([...model.statusPairs], ['200|202'])
+})
+
+test('a nil UUID where the noise showed UUIDs, and a token that lost its base64 padding, are divergences', () => {
+  const b64 = () => Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64')
+  const learned: [LegResult, LegResult][] = Array.from({ length: 6 }, () => [
+    doc({ upload_id: crypto.randomUUID(), nonce: b64() }),
+    doc({ upload_id: crypto.randomUUID(), nonce: b64() }),
+  ])
+  const ref = doc({ upload_id: crypto.randomUUID(), nonce: b64() })
+  assert.equal(
+    judge(learned, ref, doc({ upload_id: crypto.randomUUID(), nonce: b64() })).divergence?.noise_only,
+    true,
+  )
+  const nil = judge(
+    learned,
+    ref,
+    doc({ upload_id: '00000000-0000-0000-0000-000000000000', nonce: b64() }),
+  ).divergence
+  assert.deepEqual(
+    nil?.body?.paths.filter((p) => !p.noise).map((p) => p.path),
+    ['$.upload_id'],
+  )
+  const unpadded = judge(
+    learned,
+    ref,
+    doc({ upload_id: crypto.randomUUID(), nonce: b64().replace(/=+$/, '') }),
+  ).divergence
+  assert.deepEqual(
+    unpadded?.body?.paths.filter((p) => !p.noise).map((p) => p.path),
+    ['$.nonce'],
+  )
 })
