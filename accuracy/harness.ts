@@ -121,8 +121,10 @@ async function runVariant(
         regressed: nodes.regressed.url,
       },
       recommended,
-      // a dump is for reading every report: keep them all, not the default log's 1000
-      opts.dump ? { divergence_log: 1_000_000 } : {},
+      // a dump is for reading every report: keep them all, not the default log's 1000, and the
+      // pairs noise explained too (flagged noise_only; their outcome stays `noise`), so a miss
+      // can be read as well as a false report
+      opts.dump ? { divergence_log: 1_000_000, publish_noise: true } : {},
     ),
   )
   nodes.secondary.served.clear()

@@ -19,6 +19,7 @@
  *   --json FILE        also the raw results
  *   --no-write         print the results only
  *   --dump PREFIX      write each configuration's stored divergences to PREFIX.<configuration>.json
+ *                      (every one, and the pairs noise explained, flagged noise_only)
  *   --holdout          run the holdout kinds (corpus/holdout.ts) instead of the main corpus; the
  *                      report then defaults to ACCURACY-HOLDOUT.md (applies to --list, --sample,
  *                      --print-config too)

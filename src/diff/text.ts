@@ -31,6 +31,23 @@ export const TOKEN = /[\p{L}\p{N}_.+@%~#-][\p{L}\p{N}_.:+@%~#-]*|[^\s\p{L}\p{N}_
 const WORD = /^[\p{L}_-]+$/u
 /** A key written with its colon in one token (`consumers:` in YAML, `Uptime:` in a status page) */
 const KEY_WITH_COLON = /^[\p{L}_][\p{L}\p{N}_.-]*:$/u
+/** A name and its value glued by a colon in one token (`DTSTART:20241213T210000Z`) */
+const PROPERTY = /^([\p{L}_][\p{L}\p{N}_-]*:)([^:].*)$/u
+
+/**
+ * `NAME:value` tokens (iCalendar's `DTSTART:20241213T210000Z`, `key:value` logs) as the name,
+ * which is structure (each property has places of its own), and the value, compared as a value.
+ */
+function splitProperties(tokens: string[]): string[] {
+  if (!tokens.some((t) => PROPERTY.test(t))) return tokens
+  const out: string[] = []
+  for (const t of tokens) {
+    const m = PROPERTY.exec(t)
+    if (m) out.push(m[1]!, m[2]!)
+    else out.push(t)
+  }
+  return out
+}
 const NUMERAL = /^[-+]?\d+([.,]\d+)*%?$/
 /** Segments with more tokens than this are keyed by the tokens before the one that differs. */
 const TEMPLATE_TOKENS = 40
@@ -480,7 +497,7 @@ function segments(text: string, markup: boolean): Segment[] {
     for (const piece of pieces) {
       const t = piece.trim()
       if (t === '') continue
-      const tokens = t.match(TOKEN) ?? []
+      const tokens = splitProperties(t.match(TOKEN) ?? [])
       out.push({ no, tokens, text: tokens.join(' '), template: templateOf(tokens) })
     }
   }

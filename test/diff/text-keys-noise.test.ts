@@ -110,3 +110,21 @@ test('markdown sections in another order, with their headings, are one order dif
     ['order'],
   )
 })
+
+test('a NAME:value property (iCalendar) is compared as its value, at a place of its own', () => {
+  const ics = (start: string) =>
+    rawLeg(`BEGIN:VEVENT\nUID:${crypto.randomUUID()}@x\nDTSTART:${start}\nSUMMARY:On call\nEND:VEVENT\n`, {
+      headers: { 'content-type': 'text/calendar' },
+    })
+  const model = new NoiseModel(100)
+  for (let i = 0; i < 20; i++)
+    learnNoise(model, compare(ics('20241213T210000Z'), ics('20241213T210000Z'), rules, model))
+  const comparison = compare(ics('20241213T210000Z'), ics('20241213T210000'), rules, model)
+  const explained = comparison ? explainNoise(model, comparison, { clockWindowMs: 5 }) : []
+  const d = comparison ? toDivergence(comparison, rules.route, 20, explained) : null
+  const unexplained = (d?.body?.paths ?? []).filter((p) => !p.noise)
+  assert.deepEqual(
+    unexplained.map((p) => [p.reference, p.candidate]),
+    [['20241213T210000Z', '20241213T210000']],
+  )
+})
