@@ -267,8 +267,9 @@ function cookies(a: string[], b: string[], clockWindowMs: number, push: (d: Diff
         const x = raw.trim()
         if (!x) continue
         const m = /^(expires|max-age)\s*=\s*(.*)$/i.exec(x)
-        if (m?.[1]!.toLowerCase() === 'max-age') maxAge = m[2]!
-        else if (m) expires = m[2]!
+        const attribute = m?.[1]?.toLowerCase()
+        if (attribute === 'max-age') maxAge = m![2]!
+        else if (attribute === 'expires') expires = m![2]!
         else rest.push(x.toLowerCase())
       }
       out.set(name, {
