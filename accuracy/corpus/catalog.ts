@@ -3,7 +3,7 @@
  * so every node reads the same rows (corpus/random.ts: data, not noise).
  */
 import { pastInstant } from './clock.ts'
-import { amount, dataFor, int, pick, sample } from './random.ts'
+import { amount, dataFor, int, pick, type Rand, sample } from './random.ts'
 
 const ADJECTIVES = ['Classic', 'Trail', 'Urban', 'Light', 'Pro', 'Eco', 'Nordic', 'Compact', 'Daily', 'Storm']
 const NOUNS = ['Runner', 'Backpack', 'Jacket', 'Bottle', 'Headlamp', 'Tent', 'Mug', 'Sock', 'Cap', 'Glove']
@@ -102,4 +102,11 @@ export function orderLines(key: string, count?: number): OrderLine[] {
 /** Two-decimal rounding as a till does it. */
 export function cents(x: number): number {
   return Math.round(x * 100) / 100
+}
+
+/** `count` distinct product ids drawn from data. */
+export function productIds(d: Rand, count: number): number[] {
+  const ids = new Set<number>()
+  while (ids.size < count) ids.add(int(d, 1, 5000))
+  return [...ids]
 }

@@ -7,11 +7,11 @@
  */
 import { createHash, createHmac } from 'node:crypto'
 import { deflateSync } from 'node:zlib'
-import { cents, product, user, WAREHOUSES } from './catalog.ts'
+import { cents, product, productIds, user, WAREHOUSES } from './catalog.ts'
 import { httpDate, iso, isoSeconds, isoWithOffset, pastInstant } from './clock.ts'
-import { esc, json, type Kind, text } from './kind.ts'
+import { esc, json, type Kind, text, uncached } from './kind.ts'
 import { segment } from './kinds/commerce.ts'
-import { jsonBody, type Reply } from './node.ts'
+import { jsonBody } from './node.ts'
 import {
   alnum,
   amount,
@@ -21,25 +21,11 @@ import {
   int,
   latencyMs,
   pick,
-  type Rand,
   sample,
   shuffle,
   sumInRandomOrder,
   uuid,
 } from './random.ts'
-
-/** An answer no CDN may keep: the node adds no ETag, X-Cache or Age to it. */
-function uncached(reply: Reply): Reply {
-  reply.cache = false
-  return reply
-}
-
-/** `count` distinct product ids drawn from data. */
-function productIds(d: Rand, count: number): number[] {
-  const ids = new Set<number>()
-  while (ids.size < count) ids.add(int(d, 1, 5000))
-  return [...ids]
-}
 
 // ---------------------------------------------------------------------------------------------
 // 1. JSON:API: a compound document whose `included` resources come in hash order

@@ -6,11 +6,11 @@
  * every regression changes every answer.
  */
 import { createHmac } from 'node:crypto'
-import { cents, orderLines, product, user } from './catalog.ts'
+import { cents, orderLines, product, productIds, user } from './catalog.ts'
 import { epochSeconds, iso, isoSeconds, pastInstant } from './clock.ts'
-import { esc, json, type Kind, text } from './kind.ts'
+import { esc, json, type Kind, text, uncached } from './kind.ts'
 import { segment } from './kinds/commerce.ts'
-import { jsonBody, type Reply } from './node.ts'
+import { jsonBody } from './node.ts'
 import {
   alnum,
   base64url,
@@ -20,24 +20,10 @@ import {
   int,
   latencyMs,
   pick,
-  type Rand,
   sample,
   shuffle,
   uuid,
 } from './random.ts'
-
-/** An answer no CDN may keep: the node adds no ETag, X-Cache or Age to it. */
-function uncached(reply: Reply): Reply {
-  reply.cache = false
-  return reply
-}
-
-/** `count` distinct product ids drawn from data. */
-function productIds(d: Rand, count: number): number[] {
-  const ids = new Set<number>()
-  while (ids.size < count) ids.add(int(d, 1, 5000))
-  return [...ids]
-}
 
 /** `12345` → `12,345`; `-2500` → `-2,500`. */
 function grouped(n: number): string {

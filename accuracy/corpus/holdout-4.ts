@@ -7,38 +7,12 @@
  * corpus (corpus/kind.ts): every node runs the same code and draws its noise from `ctx`; only
  * `bug` changes the regressed node, and every regression changes every answer.
  */
-import { cents, product, user } from './catalog.ts'
+import { cents, product, productIds, user } from './catalog.ts'
 import { iso, pastInstant } from './clock.ts'
-import { json, type Kind } from './kind.ts'
+import { json, type Kind, uncached } from './kind.ts'
 import { segment } from './kinds/commerce.ts'
-import { jsonBody, type Reply } from './node.ts'
-import {
-  alnum,
-  amount,
-  dataFor,
-  hash32,
-  hex,
-  int,
-  latencyMs,
-  pick,
-  type Rand,
-  sample,
-  shuffle,
-  uuid,
-} from './random.ts'
-
-/** An answer no CDN may keep: the node adds no ETag, X-Cache or Age to it. */
-function uncached(reply: Reply): Reply {
-  reply.cache = false
-  return reply
-}
-
-/** `count` distinct product ids drawn from data. */
-function productIds(d: Rand, count: number): number[] {
-  const ids = new Set<number>()
-  while (ids.size < count) ids.add(int(d, 1, 5000))
-  return [...ids]
-}
+import { jsonBody } from './node.ts'
+import { alnum, amount, dataFor, hash32, hex, int, latencyMs, pick, sample, shuffle, uuid } from './random.ts'
 
 // ---------------------------------------------------------------------------------------------
 // 1. exchange rates with multiplicative (relative) noise over five orders of magnitude

@@ -11,9 +11,9 @@ import { epochSeconds, pastInstant } from './clock.ts'
 import { HOLDOUT_2 } from './holdout-2.ts'
 import { HOLDOUT_3 } from './holdout-3.ts'
 import { HOLDOUT_4 } from './holdout-4.ts'
-import { BigJson, esc, json, type Kind, text } from './kind.ts'
+import { BigJson, esc, json, type Kind, text, uncached } from './kind.ts'
 import { segment } from './kinds/commerce.ts'
-import { jsonBody, type Reply } from './node.ts'
+import { jsonBody } from './node.ts'
 import {
   alnum,
   amount,
@@ -72,12 +72,6 @@ function rfc3339Nano(ms: number, micros: number): string {
     .padStart(9, '0')
     .replace(/0+$/, '')
   return `${base}${frac ? `.${frac}` : ''}Z`
-}
-
-/** An answer no CDN may keep: the node adds no ETag, X-Cache or Age to it. */
-function uncached(reply: Reply): Reply {
-  reply.cache = false
-  return reply
 }
 
 function trimFraction(s: string): string {

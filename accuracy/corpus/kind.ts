@@ -77,3 +77,9 @@ export function text(
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
+
+/** An answer no CDN may keep: the node adds no ETag, X-Cache or Age to it. */
+export function uncached(reply: Reply): Reply {
+  reply.cache = false
+  return reply
+}
