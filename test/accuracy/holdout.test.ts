@@ -16,8 +16,8 @@ import { renderReport, summaryLine } from '../../accuracy/report.ts'
 import type { RouteScore } from '../../accuracy/score.ts'
 import { variantsNamed } from '../../accuracy/variants.ts'
 
-/** above noise_warmup (20): the pairs are judged as they come, not held */
-const N = 24
+/** above noise_warmup (20), so pairs are judged as they come, not held; twice it, so most are judged with a warm model */
+const N = 40
 
 test('blind holdout at small N', async () => {
   const run = await runAccuracy({
