@@ -12,9 +12,14 @@
  *   a URL splits at `/ ? & =` into its parts.
  * - A segment's template keeps its structure and forgets its content: punctuation, the words
  *   inside a tag (names, attribute names and word values such as a class), and words used as
- *   keys (`total:`, `name=`, YAML's `consumers: 2`) as they are, so that each key of a status
- *   page has places of its own and a stable value does not inherit a busy gauge's noise; other words as `w`, numbers as `n`. Changed segments are paired (equal templates first, then in order), then
- *   compared token by token; segments only on one side are `missing` / `added`.
+ *   keys (`total:`, `name=`, YAML's `consumers: 2`, `DTSTART:` split from its value) as they
+ *   are, so that each key of a status page has places of its own and a stable value does not
+ *   inherit a busy gauge's noise; other words as `w`, numbers as `n`. Changed segments are
+ *   paired (equal templates first, then in order), then compared token by token; segments only
+ *   on one side are `missing` / `added`.
+ * - Before that, lines that moved are one `order` difference and leave the comparison
+ *   (`movedLines`); in markup, attributes and namespace prefixes are written one way first
+ *   (markup.ts).
  * - A token's place (the noise key) is its segment's template, the previous segment's template,
  *   and its position: every row of a CSV export, every item of a list, shares its places.
  * - Tokens that are the same float printed differently, or the same instant stamped a moment
@@ -162,9 +167,11 @@ function distinctive(line: string): boolean {
  * Lines that moved: the same line removed in one place and added in another (rows of an export
  * or of a table in another order, events of a calendar, entries of a status page listed from a
  * hash map). They are one `order` difference; they are blanked on both sides (line numbers
- * stay), and the rest is compared without them. A move is anchored on a line of three words or
- * more, and takes the identical lines around it along (an event's fields); a short line alone
- * (`depth: 25`) recurs by chance. Undefined when nothing moved.
+ * stay), and the rest is compared without them. A move is anchored on a distinctive line
+ * (`distinctive`), and takes the identical lines around it along, past blank lines on both sides
+ * (an event's fields, a heading and its entries); a short line alone (`depth: 25`) recurs by
+ * chance. Rows that moved and changed, known by the id that starts them (`keyedRows`), are put
+ * back in the reference's order instead, and compared row by row. Undefined when nothing moved.
  */
 function movedLines(
   textA: string,
